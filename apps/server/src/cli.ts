@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import { migrateToLatest, openDatabase } from '@paydesk/db';
+import { type Config, configFromEnv } from './config.ts';
+import { printOutbox } from './cli/outbox.command.ts';
+import { seedDemo } from './cli/seed-demo.command.ts';
+import { serve } from './server.ts';
+import { version } from './version.ts';
+
+interface CommonFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+/** Flags win over the environment, which wins over the defaults. */
+function configFrom(flags: CommonFlags & { port?: string; host?: string; secretKey?: string }): Config {
+  const env = { ...process.env };
+  if (flags.port !== undefined) env.PORT = flags.port;
+  if (flags.host !== undefined) env.HOST = flags.host;
+  if (flags.dataDir !== undefined) env.DATA_DIR = flags.dataDir;
+  if (flags.databaseUrl !== undefined) env.DATABASE_URL = flags.databaseUrl;
+  if (flags.secretKey !== undefined) env.PAYDESK_SECRET_KEY = flags.secretKey;
+  return configFromEnv(env);
+}
+
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the SQLite file and secret key live (env DATA_DIR, default ./data)');
+const databaseOption = () => new Option('--database-url <url>', 'postgres://… to use PostgreSQL (env DATABASE_URL)');
+
+const program = new Command('paydesk').description('Paydesk 收银台: self-hosted cashier system').version(version);
+
+program
+  .command('serve')
+  .description('run the server (API and web) on one port')
+  .option('--port <port>', 'port to listen on (env PORT, default 3000)')
+  .option('--host <host>', 'address to bind (env HOST, default 0.0.0.0)')
+  .addOption(dataDirOption())
+  .addOption(databaseOption())
+  .option('--secret-key <key>', 'key that encrypts secrets at rest: 32 bytes as hex or base64 (env PAYDESK_SECRET_KEY)')
+  .action(async (flags) => serve(configFrom(flags)));
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date (the server also does this at start)')
+  .addOption(dataDirOption())
+  .addOption(databaseOption())
+  .action(async (flags: CommonFlags) => {
+    const config = configFrom(flags);
+    const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const results = await migrateToLatest(db.kysely);
+      for (const r of results) console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
+      if (results.length === 0) console.log('up to date');
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('outbox')
+  .description('print the development message outbox (one-time codes, notices) as JSON lines, oldest first')
+  .option('--follow', 'keep waiting for new messages')
+  .option('--to <address>', 'only messages to this phone or e-mail')
+  .addOption(dataDirOption())
+  .addOption(databaseOption())
+  .action(async (flags: CommonFlags & { follow?: boolean; to?: string }) => {
+    await printOutbox(configFrom(flags), { follow: flags.follow === true, to: flags.to });
+  });
+
+program
+  .command('seed-demo')
+  .description('create a demo merchant with a store, a station and staff, for trying things out')
+  .addOption(dataDirOption())
+  .addOption(databaseOption())
+  .action(async (flags: CommonFlags) => {
+    await seedDemo(configFrom(flags));
+  });
+
+await program.parseAsync(process.argv);

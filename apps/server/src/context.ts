@@ -1,0 +1,23 @@
+import { type Db, type Repositories, repositories } from '@paydesk/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { SecretBox } from './crypto/secret-box.ts';
+import type { MessageTransport } from './messaging/transport.ts';
+
+/** What services need from the outside world, passed in so tests can set the clock and the transport. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  repos: Repositories;
+  secrets: SecretBox;
+  transport: MessageTransport;
+  now: () => number;
+  log: FastifyBaseLogger;
+  /** Wakes the outbox worker after a commit, so a code is sent at once rather than at the next poll. */
+  nudgeWorker: () => void;
+}
+
+/** Runs fn in one database transaction with repositories bound to it. */
+export function inTransaction<T>(ctx: AppContext, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  return ctx.db.kysely.transaction().execute((trx) => fn(repositories(trx, ctx.db.dialect)));
+}

@@ -1,0 +1,60 @@
+import { DomainError, type ErrorCode, type FieldIssue, isDomainError, messageFor } from '@paydesk/domain';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pickLanguage } from './language.ts';
+
+function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, fields: FieldIssue[] = []) {
+  const lang = pickLanguage(request.headers['accept-language']);
+  const err = new DomainError(code, fields);
+  const body = {
+    error: {
+      code,
+      message: messageFor(code, lang),
+      ...(fields.length > 0 && { fields: fields.map((f) => ({ field: f.field, code: f.code, message: messageFor(f.code, lang) })) }),
+    },
+  };
+  return reply.status(err.status).type('application/json; charset=utf-8').send(body);
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+};
+
+// Connection-level failures mean the database is away, not that the request was wrong.
+const unavailable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', 'SQLITE_BUSY']);
+
+function isDbUnavailable(err: Error & { code?: string }): boolean {
+  return (
+    (err.code !== undefined && unavailable.has(err.code)) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(err.message)
+  );
+}
+
+/** Every error leaves in the one shape: {"error": {"code", "message"}} with the message in the client's language. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDomainError(error)) return sendError(request, reply, error.code, error.fields);
+    if (error.validation) {
+      const fields = error.validation.map((v) => ({
+        field: (v.instancePath || `/${(v.params as { missingProperty?: string }).missingProperty ?? ''}`).replace(/^\//, '').replace(/\//g, '.'),
+        code: 'VALIDATION_FAILED' as const,
+      }));
+      return sendError(request, reply, 'VALIDATION_FAILED', fields);
+    }
+    const mapped = error.code ? fastifyCodes[error.code] : undefined;
+    if (mapped) return sendError(request, reply, mapped);
+    if (error instanceof SyntaxError && error.statusCode === 400) return sendError(request, reply, 'MALFORMED_JSON');
+    if (isDbUnavailable(error)) {
+      request.log.warn({ err: error.message }, 'database unavailable');
+      return sendError(request, reply, 'DB_UNAVAILABLE');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendError(request, reply, 'VALIDATION_FAILED');
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(request, reply, 'INTERNAL');
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'ROUTE_NOT_FOUND'));
+}

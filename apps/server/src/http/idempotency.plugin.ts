@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '@paydesk/domain';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Honour an Idempotency-Key on this route: the same key and body give the same answer once. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotencyKey: string | null;
+  }
+}
+
+const keyPattern = /^[\x21-\x7e]{1,100}$/;
+/** A request that died mid-way leaves its key "running"; after this long the key may be used again. */
+const abandonedAfterMs = 5 * 60_000;
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+}
+
+export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('idempotencyKey', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers['idempotency-key'];
+    if (header === undefined || !request.routeOptions.config.idempotent || !request.actor) return;
+    if (typeof header !== 'string' || !keyPattern.test(header)) throw new DomainError('IDEMPOTENCY_KEY_INVALID');
+    const merchantId = request.actor.merchantId;
+    const hash = requestHash(request);
+    const now = ctx.now();
+    if (await ctx.repos.idempotency.claim(merchantId, header, hash, now)) {
+      request.idempotencyKey = header;
+      return;
+    }
+    const prior = await ctx.repos.idempotency.find(merchantId, header);
+    if (!prior) throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
+    if (prior.request_hash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+    if (prior.status === 'done' && prior.response_status !== null) {
+      return reply
+        .status(prior.response_status)
+        .header('idempotent-replayed', 'true')
+        .type('application/json; charset=utf-8')
+        .send(prior.response_body);
+    }
+    if (now - prior.created_at > abandonedAfterMs) {
+      await ctx.repos.idempotency.release(merchantId, header);
+      if (await ctx.repos.idempotency.claim(merchantId, header, hash, now)) {
+        request.idempotencyKey = header;
+        return;
+      }
+    }
+    throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
+  });
+
+  // Answers the request made are kept (success or a refusal); a server error frees the key for a retry.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.idempotencyKey || !request.actor) return payload;
+    if (reply.statusCode >= 500) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
+    else await ctx.repos.idempotency.complete(request.actor.merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+    return payload;
+  });
+}

@@ -1,0 +1,28 @@
+import { can, DomainError, type Permission, type Role } from '@paydesk/domain';
+
+/** Who is acting: taken from the session on the server, never from the request body. */
+export interface Actor {
+  merchantId: string;
+  userId: string;
+  role: Role;
+  /** The store a manager or cashier belongs to; null for an owner. */
+  storeId: string | null;
+  stationId: string | null;
+}
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor.role, permission)) throw new DomainError('FORBIDDEN');
+}
+
+/** Owners see every store; everyone else sees only their own. */
+export function storeScope(actor: Actor): string | null {
+  return actor.role === 'owner' ? null : actor.storeId;
+}
+
+/**
+ * A record of another store is reported as missing rather than forbidden, so ids of other stores
+ * (and other merchants) cannot be probed.
+ */
+export function assertStoreVisible(actor: Actor, storeId: string): void {
+  if (actor.role !== 'owner' && actor.storeId !== storeId) throw new DomainError('NOT_FOUND');
+}

@@ -1,0 +1,97 @@
+import { DomainError, normalizeEmail, normalizeMobile } from '@paydesk/domain';
+import type { Session, User } from '@paydesk/db';
+import { assertAcceptablePassword, dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
+import type { AppContext } from '../context.ts';
+import { auditRow } from './audit.ts';
+import { type CodeTarget, maskTarget, OtpService } from './otp.service.ts';
+import { limits, RateLimiter } from './rate-limiter.ts';
+import { type IssuedSession, SessionService } from './session.service.ts';
+
+export interface ClientMeta {
+  ip: string;
+  userAgent: string | undefined;
+}
+
+/** A login is a mobile number or an e-mail address; anything else finds nobody. */
+export function parseLogin(login: string): CodeTarget | null {
+  const phone = normalizeMobile(login);
+  if (phone) return { channel: 'sms', address: phone };
+  const email = normalizeEmail(login);
+  if (email) return { channel: 'email', address: email };
+  return null;
+}
+
+export class AuthService {
+  private readonly otp: OtpService;
+  private readonly sessions: SessionService;
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly ctx: AppContext) {
+    this.otp = new OtpService(ctx);
+    this.sessions = new SessionService(ctx);
+    this.limiter = new RateLimiter(ctx.repos.rateLimits, ctx.now);
+  }
+
+  /**
+   * Wrong passwords are counted per login, whether or not an account has it, so neither the error nor
+   * the lock-out tells a stranger which numbers have accounts.
+   */
+  async signInWithPassword(login: string, password: string, meta: ClientMeta): Promise<IssuedSession> {
+    await this.limiter.consume(`login:ip:${meta.ip}`, limits.loginPerIp);
+    const target = parseLogin(login);
+    const failKey = `login-fail:${target?.address ?? login.trim().toLowerCase()}`;
+    if (await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin)) throw new DomainError('ACCOUNT_LOCKED');
+
+    const user = target ? await this.findUser(target) : undefined;
+    const ok = await verifyPassword(user?.password_hash ?? dummyHash, password);
+    if (!user || !ok) {
+      await this.limiter.consume(failKey, { ...limits.passwordFailuresPerLogin, max: Number.MAX_SAFE_INTEGER });
+      if (await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin)) throw new DomainError('ACCOUNT_LOCKED');
+      throw new DomainError('LOGIN_FAILED');
+    }
+    if (user.status !== 'active') throw new DomainError('ACCOUNT_NOT_ACTIVE');
+    await this.limiter.reset(failKey);
+    if (user.pin_failures > 0) await this.ctx.repos.users.clearPinFailures(user.id);
+    return this.sessions.issue(user, meta);
+  }
+
+  /** Always answers the same way; a code goes out only when an active account has this login. */
+  async sendCode(login: string, purpose: 'login' | 'reset', meta: ClientMeta): Promise<{ sentTo: string }> {
+    const target = parseLogin(login);
+    if (!target) throw new DomainError('VALIDATION_FAILED', [{ field: 'login', code: 'MOBILE_INVALID' }]);
+    const user = await this.findUser(target);
+    if (user && user.status === 'active') await this.otp.send(target, purpose, user.merchant_id, meta.ip);
+    return { sentTo: maskTarget(target) };
+  }
+
+  async signInWithCode(login: string, code: string, meta: ClientMeta): Promise<IssuedSession> {
+    const target = parseLogin(login);
+    if (!target) throw new DomainError('CODE_INVALID');
+    await this.otp.verify(target.address, 'login', code, meta.ip);
+    const user = await this.findUser(target);
+    if (!user || user.status !== 'active') throw new DomainError('CODE_INVALID');
+    return this.sessions.issue(user, meta);
+  }
+
+  async resetPassword(login: string, code: string, newPassword: string, meta: ClientMeta): Promise<void> {
+    assertAcceptablePassword(newPassword);
+    const target = parseLogin(login);
+    if (!target) throw new DomainError('CODE_INVALID');
+    await this.otp.verify(target.address, 'reset', code, meta.ip);
+    const user = await this.findUser(target);
+    if (!user || user.status !== 'active') throw new DomainError('CODE_INVALID');
+    const hash = await hashPassword(newPassword);
+    await this.ctx.repos.users.update(user.merchant_id, user.id, { password_hash: hash, pin_failures: 0, updated_at: this.ctx.now() });
+    await this.ctx.repos.sessions.deleteForUser(user.merchant_id, user.id);
+    await this.limiter.reset(`login-fail:${target.address}`);
+    await this.ctx.repos.audit.append(auditRow(this.ctx, user.merchant_id, user.id, 'user.password_reset', 'user', user.id, {}));
+  }
+
+  async signOut(session: Session): Promise<void> {
+    await this.sessions.end(session);
+  }
+
+  private findUser(target: CodeTarget): Promise<User | undefined> {
+    return this.ctx.repos.users.findForSignIn(target.channel === 'sms' ? { phone: target.address } : { email: target.address });
+  }
+}

@@ -1,0 +1,69 @@
+import { checkPin, DomainError } from '@paydesk/domain';
+import type { Session, User } from '@paydesk/db';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
+import type { AppContext } from '../context.ts';
+import type { Actor } from './actor.ts';
+import type { ClientMeta } from './auth.service.ts';
+import { limits } from './rate-limiter.ts';
+import { type IssuedSession, SessionService } from './session.service.ts';
+
+/** A shared counter PC: open it as a station once, then staff take turns with a short PIN. */
+export class StationSessionService {
+  private readonly sessions: SessionService;
+
+  constructor(private readonly ctx: AppContext) {
+    this.sessions = new SessionService(ctx);
+  }
+
+  /** Rotates the session while binding it to the station, like any change of privilege. */
+  async openStation(actor: Actor, session: Session, stationId: string, meta: ClientMeta): Promise<IssuedSession> {
+    const station = await this.ctx.repos.stations.findById(actor.merchantId, stationId);
+    if (!station || (actor.role !== 'owner' && actor.storeId !== station.store_id)) throw new DomainError('NOT_FOUND');
+    const user = await this.ctx.repos.users.findById(actor.merchantId, actor.userId);
+    if (!user) throw new DomainError('UNAUTHENTICATED');
+    const issued = await this.sessions.issue(user, { ...meta, stationId: station.id });
+    await this.sessions.end(session);
+    return issued;
+  }
+
+  /** Who may take over this station: active staff of its store, and the owners. */
+  async usersAtStation(actor: Actor): Promise<User[]> {
+    const station = await this.currentStation(actor);
+    const all = await this.ctx.repos.users.list(actor.merchantId);
+    return all.filter((u) => u.status === 'active' && (u.role === 'owner' || u.store_id === station.store_id));
+  }
+
+  async switchUser(actor: Actor, session: Session, userId: string, pin: string, meta: ClientMeta): Promise<IssuedSession> {
+    const station = await this.currentStation(actor);
+    const user = await this.ctx.repos.users.findById(actor.merchantId, userId);
+    if (!user || user.status !== 'active' || (user.role !== 'owner' && user.store_id !== station.store_id)) {
+      throw new DomainError('NOT_FOUND');
+    }
+    if (!user.pin_hash) throw new DomainError('PIN_NOT_SET');
+    // A PIN has few values, so after five wrong ones the person must sign in with the password again.
+    if (user.pin_failures >= limits.pinFailuresPerUser) throw new DomainError('ACCOUNT_LOCKED');
+    if (!(await verifyPassword(user.pin_hash, pin))) {
+      const failures = await this.ctx.repos.users.recordPinFailure(user.id);
+      throw new DomainError(failures >= limits.pinFailuresPerUser ? 'ACCOUNT_LOCKED' : 'PIN_WRONG');
+    }
+    await this.ctx.repos.users.clearPinFailures(user.id);
+    const issued = await this.sessions.issue(user, { ...meta, stationId: station.id });
+    await this.sessions.end(session);
+    return issued;
+  }
+
+  /** Setting your own PIN needs your password: someone at an unlocked counter must not set it for you. */
+  async setOwnPin(actor: Actor, pin: string, password: string): Promise<void> {
+    if (checkPin(pin) !== 'ok') throw new DomainError('PIN_INVALID', [{ field: 'pin', code: 'PIN_INVALID' }]);
+    const user = await this.ctx.repos.users.findById(actor.merchantId, actor.userId);
+    if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) throw new DomainError('LOGIN_FAILED');
+    await this.ctx.repos.users.update(actor.merchantId, user.id, { pin_hash: await hashPassword(pin), pin_failures: 0, updated_at: this.ctx.now() });
+  }
+
+  private async currentStation(actor: Actor) {
+    if (!actor.stationId) throw new DomainError('STATION_REQUIRED');
+    const station = await this.ctx.repos.stations.findById(actor.merchantId, actor.stationId);
+    if (!station) throw new DomainError('STATION_REQUIRED');
+    return station;
+  }
+}

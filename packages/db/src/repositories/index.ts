@@ -1,0 +1,33 @@
+import type { Dialect } from '../connect.ts';
+import { AuditRepository } from './audit.repository.ts';
+import { DevMessageRepository } from './dev-message.repository.ts';
+import type { Executor } from './executor.ts';
+import { IdempotencyRepository } from './idempotency.repository.ts';
+import { MerchantRepository } from './merchant.repository.ts';
+import { OtpRepository } from './otp.repository.ts';
+import { OutboxRepository } from './outbox.repository.ts';
+import { RateLimitRepository } from './rate-limit.repository.ts';
+import { SessionRepository } from './session.repository.ts';
+import { StationRepository } from './station.repository.ts';
+import { StoreRepository } from './store.repository.ts';
+import { UserRepository } from './user.repository.ts';
+
+export function repositories(db: Executor, dialect: Dialect) {
+  return {
+    merchants: new MerchantRepository(db),
+    users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    otp: new OtpRepository(db),
+    rateLimits: new RateLimitRepository(db),
+    outbox: new OutboxRepository(db, dialect),
+    devMessages: new DevMessageRepository(db),
+    stores: new StoreRepository(db),
+    stations: new StationRepository(db),
+    audit: new AuditRepository(db),
+    idempotency: new IdempotencyRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+export type { Executor };
+export type { IdempotencyRecord } from './idempotency.repository.ts';

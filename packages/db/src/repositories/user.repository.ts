@@ -1,0 +1,81 @@
+import type { NewUser, User, UserUpdate } from '../schema.ts';
+import type { Executor } from './executor.ts';
+
+export class UserRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: NewUser): Promise<void> {
+    await this.db.insertInto('users').values(row).execute();
+  }
+
+  /** Sign-in is the one lookup that is not scoped to a merchant: the person has not said which one yet. */
+  async findForSignIn(login: { phone?: string; email?: string }): Promise<User | undefined> {
+    let q = this.db.selectFrom('users').selectAll();
+    if (login.phone) q = q.where('phone', '=', login.phone);
+    else if (login.email) q = q.where('email', '=', login.email);
+    else return undefined;
+    return q.executeTakeFirst();
+  }
+
+  async existsWithPhoneOrEmail(phone: string, email: string | null): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => (email ? eb.or([eb('phone', '=', phone), eb('email', '=', email)]) : eb('phone', '=', phone)))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async findById(merchantId: string, id: string): Promise<User | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async list(merchantId: string, filter: { storeId?: string | undefined } = {}): Promise<User[]> {
+    let q = this.db.selectFrom('users').selectAll().where('merchant_id', '=', merchantId);
+    if (filter.storeId) q = q.where('store_id', '=', filter.storeId);
+    return q.orderBy('created_at').orderBy('id').execute();
+  }
+
+  async countActiveOwners(merchantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('merchant_id', '=', merchantId)
+      .where('role', '=', 'owner')
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(merchantId: string, id: string, patch: UserUpdate): Promise<void> {
+    await this.db.updateTable('users').set(patch).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+  }
+
+  async activatePending(merchantId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ status: 'active', updated_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  async recordPinFailure(id: string): Promise<number> {
+    const row = await this.db
+      .updateTable('users')
+      .set((eb) => ({ pin_failures: eb('pin_failures', '+', 1) }))
+      .where('id', '=', id)
+      .returning('pin_failures')
+      .executeTakeFirstOrThrow();
+    return row.pin_failures;
+  }
+
+  async clearPinFailures(id: string): Promise<void> {
+    await this.db.updateTable('users').set({ pin_failures: 0 }).where('id', '=', id).execute();
+  }
+}

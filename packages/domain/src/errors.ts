@@ -1,0 +1,151 @@
+/**
+ * The one catalogue of errors a user or integrator can meet. Codes are stable API: never rename one,
+ * only add. Each carries the HTTP status the server answers with and a message in both languages.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, zh: '输入有误，请检查后重试', en: 'The input is not valid' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  BODY_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
+  USCC_INVALID: {
+    status: 400,
+    zh: '统一社会信用代码无效，请核对 18 位代码',
+    en: 'The unified social credit code is not valid; check the 18 characters',
+  },
+  MOBILE_INVALID: { status: 400, zh: '请输入有效的中国大陆手机号', en: 'Enter a valid mainland China mobile number' },
+  EMAIL_INVALID: { status: 400, zh: '请输入有效的电子邮箱', en: 'Enter a valid e-mail address' },
+  BANK_ACCOUNT_INVALID: {
+    status: 400,
+    zh: '结算银行账号无效：只能是 8–30 位数字',
+    en: 'The settlement account number is not valid: 8–30 digits',
+  },
+  TEXT_INVALID: {
+    status: 400,
+    zh: '文本为空、过长或含有不可见控制字符',
+    en: 'The text is empty, too long or contains control characters',
+  },
+  PASSWORD_TOO_SHORT: { status: 400, zh: '密码至少需要 10 个字符', en: 'The password must have at least 10 characters' },
+  PASSWORD_TOO_LONG: { status: 400, zh: '密码不能超过 128 个字符', en: 'The password must have at most 128 characters' },
+  PASSWORD_COMMON: {
+    status: 400,
+    zh: '这个密码太常见，容易被猜中，请换一个',
+    en: 'This password is too common and easy to guess; choose another',
+  },
+  PIN_INVALID: {
+    status: 400,
+    zh: 'PIN 需为 4–6 位数字，且不能是重复或连续数字',
+    en: 'The PIN must be 4–6 digits, not repeated or sequential',
+  },
+  MERCHANT_ALREADY_REGISTERED: {
+    status: 409,
+    zh: '该统一社会信用代码已注册，请直接登录',
+    en: 'A merchant with this credit code is already registered; sign in instead',
+  },
+  ACCOUNT_TAKEN: {
+    status: 409,
+    zh: '该手机号或邮箱已被其他账号使用',
+    en: 'This mobile number or e-mail is already used by another account',
+  },
+  CODE_INVALID: {
+    status: 400,
+    zh: '验证码错误或已过期，请重新获取',
+    en: 'The code is wrong or has expired; request a new one',
+  },
+  CODE_TOO_SOON: {
+    status: 429,
+    zh: '验证码发送过于频繁，请 60 秒后再试',
+    en: 'A code was sent less than 60 seconds ago; wait before asking again',
+  },
+  RATE_LIMITED: { status: 429, zh: '操作过于频繁，请稍后再试', en: 'Too many attempts; try again later' },
+  LOGIN_FAILED: { status: 401, zh: '账号或密码错误', en: 'The account or password is wrong' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '密码错误次数过多，账号已临时锁定，请 15 分钟后再试或用验证码登录',
+    en: 'Too many wrong passwords: the account is locked for 15 minutes; try again later or sign in with a code',
+  },
+  ACCOUNT_NOT_ACTIVE: {
+    status: 403,
+    zh: '账号尚未激活或已停用',
+    en: 'The account is not active',
+  },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Sign in first' },
+  CSRF_FAILED: {
+    status: 403,
+    zh: '请求校验失败，请刷新页面后重试',
+    en: 'The request could not be verified; reload the page and try again',
+  },
+  FORBIDDEN: { status: 403, zh: '你没有权限执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '找不到该记录', en: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such API route' },
+  STORE_REQUIRED: {
+    status: 400,
+    zh: '店长和收银员必须指定所属门店',
+    en: 'Managers and cashiers must belong to a store',
+  },
+  STATION_REQUIRED: {
+    status: 400,
+    zh: '请先在收银台上登录，再切换收银员',
+    en: 'Open a cashier station first, then switch user',
+  },
+  PIN_NOT_SET: { status: 400, zh: '该员工尚未设置 PIN', en: 'This staff member has no PIN yet' },
+  PIN_WRONG: { status: 401, zh: 'PIN 错误', en: 'The PIN is wrong' },
+  LAST_OWNER: {
+    status: 409,
+    zh: '商户至少需要保留一位老板账号',
+    en: 'The merchant must keep at least one owner',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    zh: '该幂等键已用于另一个请求',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    zh: '相同的请求正在处理中，请稍候',
+    en: 'The same request is still being processed',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    zh: '幂等键格式无效（1–100 个可见 ASCII 字符）',
+    en: 'The Idempotency-Key must be 1–100 visible ASCII characters',
+  },
+  DB_UNAVAILABLE: {
+    status: 503,
+    zh: '数据库暂时无法访问，请稍后重试',
+    en: 'The database is unavailable; try again shortly',
+  },
+  INTERNAL: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal error; try again later' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+export type Lang = 'zh' | 'en';
+
+/** Field-level detail so forms can show the message beside the field that caused it. */
+export interface FieldIssue {
+  field: string;
+  code: ErrorCode;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldIssue[];
+
+  constructor(code: ErrorCode, fields: FieldIssue[] = []) {
+    super(errorCatalogue[code].en);
+    this.name = 'DomainError';
+    this.code = code;
+    this.fields = fields;
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+}
+
+export function messageFor(code: ErrorCode, lang: Lang): string {
+  return errorCatalogue[code][lang];
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}

@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './roles.ts';
+export * from './validators/index.ts';
