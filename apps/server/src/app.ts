@@ -24,8 +24,8 @@ import { merchantRoutes } from './routes/merchant.routes.ts';
 import { staffRoutes } from './routes/staff.routes.ts';
 import { storeRoutes } from './routes/stores.routes.ts';
 import { version } from './version.ts';
-import { OutboxWorker } from './worker/outbox-worker.ts';
 import { messageHandler } from './worker/message.handler.ts';
+import { OutboxWorker } from './worker/outbox-worker.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -78,8 +78,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   let worker: OutboxWorker | undefined;
   const devOutbox = new DevOutboxTransport(repos.devMessages, now);
   const transport =
-    options.transport ??
-    new RoutingTransport({ sms: devOutbox, email: config.smtp ? new SmtpTransport(config.smtp) : devOutbox });
+    options.transport ?? new RoutingTransport({ sms: devOutbox, email: config.smtp ? new SmtpTransport(config.smtp) : devOutbox });
   const ctx: AppContext = { config, db, repos, secrets, transport, now, log: fastify.log, nudgeWorker: () => worker?.nudge() };
   worker = new OutboxWorker(ctx, { 'message.send': messageHandler(ctx) });
 

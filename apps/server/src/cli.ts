@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
 import { migrateToLatest, openDatabase } from '@paydesk/db';
-import { type Config, configFromEnv } from './config.ts';
+import { Command, Option } from 'commander';
 import { printOutbox } from './cli/outbox.command.ts';
 import { seedDemo } from './cli/seed-demo.command.ts';
+import { type Config, configFromEnv } from './config.ts';
 import { serve } from './server.ts';
 import { version } from './version.ts';
 

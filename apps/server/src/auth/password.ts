@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { checkPasswordShape, DomainError } from '@paydesk/domain';
+import { dictionary } from '@zxcvbn-ts/language-common';
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (~35 ms here).
 // algorithm 2 is Argon2id (the package's const enum cannot be imported under verbatimModuleSyntax).

@@ -56,8 +56,22 @@ export async function seedDemo(config: Config): Promise<void> {
           created_at: now,
           updated_at: now,
         });
-        await repos.stores.insert({ id: storeId, merchant_id: merchantId, name: '中关村店', address: '北京市海淀区中关村大街 1 号', created_at: now, updated_at: now });
-        await repos.stations.insert({ id: newId(), merchant_id: merchantId, store_id: storeId, name: '1 号收银台', created_at: now, updated_at: now });
+        await repos.stores.insert({
+          id: storeId,
+          merchant_id: merchantId,
+          name: '中关村店',
+          address: '北京市海淀区中关村大街 1 号',
+          created_at: now,
+          updated_at: now,
+        });
+        await repos.stations.insert({
+          id: newId(),
+          merchant_id: merchantId,
+          store_id: storeId,
+          name: '1 号收银台',
+          created_at: now,
+          updated_at: now,
+        });
         for (const u of users) await repos.users.insert(u);
       });
       console.log('Created the demo merchant 演示便利店有限公司 with store 中关村店 and station 1 号收银台.');

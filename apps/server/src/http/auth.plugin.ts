@@ -1,5 +1,5 @@
-import { DomainError } from '@paydesk/domain';
 import type { Session, User } from '@paydesk/db';
+import { DomainError } from '@paydesk/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Actor } from '../services/actor.ts';

@@ -39,7 +39,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (isDomainError(error)) return sendError(request, reply, error.code, error.fields);
     if (error.validation) {
       const fields = error.validation.map((v) => ({
-        field: (v.instancePath || `/${(v.params as { missingProperty?: string }).missingProperty ?? ''}`).replace(/^\//, '').replace(/\//g, '.'),
+        field: (v.instancePath || `/${(v.params as { missingProperty?: string }).missingProperty ?? ''}`)
+          .replace(/^\//, '')
+          .replace(/\//g, '.'),
         code: 'VALIDATION_FAILED' as const,
       }));
       return sendError(request, reply, 'VALIDATION_FAILED', fields);

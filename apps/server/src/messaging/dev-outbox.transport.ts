@@ -9,6 +9,13 @@ export class DevOutboxTransport implements MessageTransport {
   ) {}
 
   async send(m: OutgoingMessage): Promise<void> {
-    await this.messages.insert({ id: newId(), to_addr: m.to, channel: m.channel, subject: m.subject, body: m.body, created_at: this.now() });
+    await this.messages.insert({
+      id: newId(),
+      to_addr: m.to,
+      channel: m.channel,
+      subject: m.subject,
+      body: m.body,
+      created_at: this.now(),
+    });
   }
 }

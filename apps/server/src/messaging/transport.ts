@@ -22,9 +22,7 @@ export interface SmsProvider {
 
 /** Routes each message to its channel's transport. */
 export class RoutingTransport implements MessageTransport {
-  constructor(
-    private readonly routes: { sms: MessageTransport; email: MessageTransport },
-  ) {}
+  constructor(private readonly routes: { sms: MessageTransport; email: MessageTransport }) {}
 
   send(message: OutgoingMessage): Promise<void> {
     return this.routes[message.channel].send(message);

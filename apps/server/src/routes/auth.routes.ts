@@ -1,6 +1,6 @@
-import { DomainError } from '@paydesk/domain';
-import type { Session } from '@paydesk/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Session } from '@paydesk/db';
+import { DomainError } from '@paydesk/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -69,7 +69,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Register a merchant (商户注册); a one-time code goes to the phone or e-mail',
         body: RegisterBody,
-        response: { 202: Type.Object({ registrationId: Type.String(), verifyBy: Type.String(), sentTo: Type.String() }), ...errorResponses },
+        response: {
+          202: Type.Object({ registrationId: Type.String(), verifyBy: Type.String(), sentTo: Type.String() }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => reply.status(202).send(await registration.start(request.body, meta(request))),
@@ -103,8 +106,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 202: Sent, ...errorResponses },
       },
     },
-    async (request, reply) =>
-      reply.status(202).send(await registration.resend(request.body.registrationId, meta(request))),
+    async (request, reply) => reply.status(202).send(await registration.resend(request.body.registrationId, meta(request))),
   );
 
   r.post(
@@ -181,7 +183,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.get(
     '/api/auth/session',
-    { schema: { tags, summary: 'The signed-in user, merchant, station and CSRF token', response: { 200: SessionBody, ...errorResponses } } },
+    {
+      schema: { tags, summary: 'The signed-in user, merchant, station and CSRF token', response: { 200: SessionBody, ...errorResponses } },
+    },
     async (request) => sessionView(ctx, sessionOf(request)),
   );
 
@@ -206,12 +210,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const issued = await stationSessions.openStation(
-        actorOf(request),
-        sessionOf(request),
-        request.body.stationId,
-        meta(request),
-      );
+      const issued = await stationSessions.openStation(actorOf(request), sessionOf(request), request.body.stationId, meta(request));
       return signedIn(reply, issued);
     },
   );
@@ -223,7 +222,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Staff who may take over the station this session is at',
         response: {
-          200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), hasPin: Type.Boolean() })) }),
+          200: Type.Object({
+            items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), hasPin: Type.Boolean() })),
+          }),
           ...errorResponses,
         },
       },
@@ -256,7 +257,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Set your own station PIN (needs your password)',
-        body: Type.Object({ pin: Type.String({ maxLength: 16 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { pin: Type.String({ maxLength: 16 }), password: Type.String({ maxLength: 256 }) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...errorResponses },
       },
     },

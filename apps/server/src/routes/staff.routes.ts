@@ -25,7 +25,13 @@ export function staffRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.get(
     '/api/staff',
-    { schema: { tags: ['staff'], summary: 'Staff (员工): all for an owner, their store’s for a manager', response: { 200: Type.Object({ items: Type.Array(StaffBody) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Staff (员工): all for an owner, their store’s for a manager',
+        response: { 200: Type.Object({ items: Type.Array(StaffBody) }), ...errorResponses },
+      },
+    },
     async (request) => ({ items: (await staff.list(actorOf(request))).map(staffDto) }),
   );
 

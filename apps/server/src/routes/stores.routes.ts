@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
@@ -17,7 +17,13 @@ export function storeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.get(
     '/api/stores',
-    { schema: { tags: ['stores'], summary: 'Stores (门店): all for an owner, their own for staff', response: { 200: Type.Object({ items: Type.Array(StoreBody) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['stores'],
+        summary: 'Stores (门店): all for an owner, their own for staff',
+        response: { 200: Type.Object({ items: Type.Array(StoreBody) }), ...errorResponses },
+      },
+    },
     async (request) => ({ items: (await stores.listStores(actorOf(request))).map(storeDto) }),
   );
 
@@ -32,7 +38,15 @@ export function storeRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   r.patch(
     '/api/stores/:id',
-    { schema: { tags: ['stores'], summary: 'Rename or move a store (owner)', params: IdParams, body: StoreInput, response: { 200: StoreBody, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['stores'],
+        summary: 'Rename or move a store (owner)',
+        params: IdParams,
+        body: StoreInput,
+        response: { 200: StoreBody, ...errorResponses },
+      },
+    },
     async (request) => storeDto(await stores.updateStore(actorOf(request), request.params.id, request.body)),
   );
 

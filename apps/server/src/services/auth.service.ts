@@ -1,5 +1,5 @@
-import { DomainError, normalizeEmail, normalizeMobile } from '@paydesk/domain';
 import type { Session, User } from '@paydesk/db';
+import { DomainError, normalizeEmail, normalizeMobile } from '@paydesk/domain';
 import { assertAcceptablePassword, dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
 import type { AppContext } from '../context.ts';
 import { auditRow } from './audit.ts';
@@ -69,7 +69,7 @@ export class AuthService {
     if (!target) throw new DomainError('CODE_INVALID');
     await this.otp.verify(target.address, 'login', code, meta.ip);
     const user = await this.findUser(target);
-    if (!user || user.status !== 'active') throw new DomainError('CODE_INVALID');
+    if (user?.status !== 'active') throw new DomainError('CODE_INVALID');
     return this.sessions.issue(user, meta);
   }
 
@@ -79,7 +79,7 @@ export class AuthService {
     if (!target) throw new DomainError('CODE_INVALID');
     await this.otp.verify(target.address, 'reset', code, meta.ip);
     const user = await this.findUser(target);
-    if (!user || user.status !== 'active') throw new DomainError('CODE_INVALID');
+    if (user?.status !== 'active') throw new DomainError('CODE_INVALID');
     const hash = await hashPassword(newPassword);
     await this.ctx.repos.users.update(user.merchant_id, user.id, { password_hash: hash, pin_failures: 0, updated_at: this.ctx.now() });
     await this.ctx.repos.sessions.deleteForUser(user.merchant_id, user.id);

@@ -1,5 +1,5 @@
-import { DomainError } from '@paydesk/domain';
 import { newId, type OtpCode, type OtpPurpose } from '@paydesk/db';
+import { DomainError } from '@paydesk/domain';
 import { type AppContext, inTransaction } from '../context.ts';
 import { hashCode, safeEqualHex, sixDigitCode } from '../crypto/tokens.ts';
 import type { MessageChannel } from '../messaging/transport.ts';
@@ -68,7 +68,9 @@ export class OtpService {
       id: newId(),
       merchantId,
       topic: 'message.send',
-      payload: JSON.stringify({ sealed: this.ctx.secrets.seal(JSON.stringify({ to: target.address, channel: target.channel, subject, body })) }),
+      payload: JSON.stringify({
+        sealed: this.ctx.secrets.seal(JSON.stringify({ to: target.address, channel: target.channel, subject, body })),
+      }),
       runAt: now,
       now,
     });

@@ -1,5 +1,5 @@
-import { DomainError, type ErrorCode } from '@paydesk/domain';
 import type { RateLimitRepository } from '@paydesk/db';
+import { DomainError, type ErrorCode } from '@paydesk/domain';
 
 export interface Limit {
   max: number;

@@ -1,5 +1,5 @@
-import { DomainError, normalizeEmail, normalizeMobile, validateBankAccount, validateUscc } from '@paydesk/domain';
 import { newId } from '@paydesk/db';
+import { DomainError, normalizeEmail, normalizeMobile, validateBankAccount, validateUscc } from '@paydesk/domain';
 import { hashPassword } from '../auth/password.ts';
 import { type AppContext, inTransaction } from '../context.ts';
 import { auditRow } from './audit.ts';
@@ -44,11 +44,13 @@ export class RegistrationService {
     const form = this.check(input);
     await this.limiter.consume(`register:ip:${meta.ip}`, limits.registerPerIp);
     const now = this.ctx.now();
-    const target: CodeTarget = input.verifyBy === 'sms' ? { channel: 'sms', address: form.phone } : { channel: 'email', address: form.email };
+    const target: CodeTarget =
+      input.verifyBy === 'sms' ? { channel: 'sms', address: form.phone } : { channel: 'email', address: form.email };
 
     await this.ctx.repos.merchants.deleteStalePending(form.uscc, now - pendingHoldMs);
     const existing = await this.ctx.repos.merchants.findByUscc(form.uscc);
-    if (existing?.status === 'active') throw new DomainError('MERCHANT_ALREADY_REGISTERED', [{ field: 'uscc', code: 'MERCHANT_ALREADY_REGISTERED' }]);
+    if (existing?.status === 'active')
+      throw new DomainError('MERCHANT_ALREADY_REGISTERED', [{ field: 'uscc', code: 'MERCHANT_ALREADY_REGISTERED' }]);
     if (existing && existing.contact_phone !== form.phone) {
       throw new DomainError('MERCHANT_ALREADY_REGISTERED', [{ field: 'uscc', code: 'MERCHANT_ALREADY_REGISTERED' }]);
     }
@@ -110,7 +112,9 @@ export class RegistrationService {
     const merchant = await this.ctx.repos.merchants.findById(registrationId);
     const last = merchant?.status === 'pending' ? await this.ctx.repos.otp.latestForMerchant(merchant.id, 'register') : undefined;
     if (!merchant || !last) throw new DomainError('CODE_INVALID');
-    const target: CodeTarget = last.target.includes('@') ? { channel: 'email', address: last.target } : { channel: 'sms', address: last.target };
+    const target: CodeTarget = last.target.includes('@')
+      ? { channel: 'email', address: last.target }
+      : { channel: 'sms', address: last.target };
     await this.otp.send(target, 'register', merchant.id, meta.ip);
     return { sentTo: maskTarget(target) };
   }
@@ -118,13 +122,15 @@ export class RegistrationService {
   /** The code proves the phone or e-mail; only then do the merchant and its owner become active. */
   async verify(registrationId: string, code: string, meta: ClientMeta): Promise<IssuedSession> {
     const merchant = await this.ctx.repos.merchants.findById(registrationId);
-    if (!merchant || merchant.status !== 'pending') throw new DomainError('CODE_INVALID');
+    if (merchant?.status !== 'pending') throw new DomainError('CODE_INVALID');
     await this.otp.verifyForMerchant(merchant.id, 'register', code, meta.ip);
     const now = this.ctx.now();
     await inTransaction(this.ctx, async (repos) => {
       await repos.merchants.activate(merchant.id, now);
       await repos.users.activatePending(merchant.id, now);
-      await repos.audit.append(auditRow(this.ctx, merchant.id, null, 'merchant.registered', 'merchant', merchant.id, { uscc: merchant.uscc }));
+      await repos.audit.append(
+        auditRow(this.ctx, merchant.id, null, 'merchant.registered', 'merchant', merchant.id, { uscc: merchant.uscc }),
+      );
     });
     const owner = (await this.ctx.repos.users.list(merchant.id)).find((u) => u.role === 'owner');
     if (!owner) throw new DomainError('INTERNAL');

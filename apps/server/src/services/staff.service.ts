@@ -1,5 +1,5 @@
-import { canManageStaffMember, checkPin, DomainError, normalizeEmail, normalizeMobile, type Role } from '@paydesk/domain';
 import { newId, type User, type UserUpdate } from '@paydesk/db';
+import { canManageStaffMember, checkPin, DomainError, normalizeEmail, normalizeMobile, type Role } from '@paydesk/domain';
 import { hashPassword } from '../auth/password.ts';
 import { type AppContext, inTransaction } from '../context.ts';
 import { type Actor, requirePermission, storeScope } from './actor.ts';

@@ -1,5 +1,5 @@
-import { checkPin, DomainError } from '@paydesk/domain';
 import type { Session, User } from '@paydesk/db';
+import { checkPin, DomainError } from '@paydesk/domain';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { AppContext } from '../context.ts';
 import type { Actor } from './actor.ts';
@@ -36,7 +36,7 @@ export class StationSessionService {
   async switchUser(actor: Actor, session: Session, userId: string, pin: string, meta: ClientMeta): Promise<IssuedSession> {
     const station = await this.currentStation(actor);
     const user = await this.ctx.repos.users.findById(actor.merchantId, userId);
-    if (!user || user.status !== 'active' || (user.role !== 'owner' && user.store_id !== station.store_id)) {
+    if (user?.status !== 'active' || (user.role !== 'owner' && user.store_id !== station.store_id)) {
       throw new DomainError('NOT_FOUND');
     }
     if (!user.pin_hash) throw new DomainError('PIN_NOT_SET');
@@ -57,7 +57,11 @@ export class StationSessionService {
     if (checkPin(pin) !== 'ok') throw new DomainError('PIN_INVALID', [{ field: 'pin', code: 'PIN_INVALID' }]);
     const user = await this.ctx.repos.users.findById(actor.merchantId, actor.userId);
     if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) throw new DomainError('LOGIN_FAILED');
-    await this.ctx.repos.users.update(actor.merchantId, user.id, { pin_hash: await hashPassword(pin), pin_failures: 0, updated_at: this.ctx.now() });
+    await this.ctx.repos.users.update(actor.merchantId, user.id, {
+      pin_hash: await hashPassword(pin),
+      pin_failures: 0,
+      updated_at: this.ctx.now(),
+    });
   }
 
   private async currentStation(actor: Actor) {

@@ -1,5 +1,5 @@
-import { DomainError } from '@paydesk/domain';
 import { newId, type Station, type Store } from '@paydesk/db';
+import { DomainError } from '@paydesk/domain';
 import { type AppContext, inTransaction } from '../context.ts';
 import { type Actor, assertStoreVisible, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';

@@ -1,0 +1,64 @@
+import type { Dialect } from '@paydesk/db';
+import { type App, buildApp } from '../../apps/server/src/app.ts';
+import { configFromEnv } from '../../apps/server/src/config.ts';
+import type { MessageTransport, OutgoingMessage } from '../../apps/server/src/messaging/transport.ts';
+import { freshDatabase, type TestDb } from './databases.ts';
+import { HttpClient } from './http-client.ts';
+
+/** Keeps every message the app sends, so tests read one-time codes the way a person reads their phone. */
+export class CapturingTransport implements MessageTransport {
+  readonly sent: OutgoingMessage[] = [];
+
+  async send(message: OutgoingMessage): Promise<void> {
+    this.sent.push(message);
+  }
+
+  lastCodeFor(to: string): string {
+    const message = [...this.sent].reverse().find((m) => m.to === to && /\d{6}/.test(m.body));
+    const code = message?.body.match(/\d{6}/)?.[0];
+    if (!code) throw new Error(`no code was sent to ${to}`);
+    return code;
+  }
+}
+
+export interface TestApp {
+  app: App;
+  db: TestDb;
+  transport: CapturingTransport;
+  clock: { now: number; advance(ms: number): void };
+  /** Runs the outbox worker until nothing is due (messages are delivered through it). */
+  drain(): Promise<void>;
+  client(ip?: string): HttpClient;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(dialect: Dialect): Promise<TestApp> {
+  const db = await freshDatabase(dialect);
+  const transport = new CapturingTransport();
+  const clock = {
+    now: Date.UTC(2026, 10, 28, 2, 0, 0),
+    advance(ms: number) {
+      clock.now += ms;
+    },
+  };
+  const config = configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: '11'.repeat(32), LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, db, transport, now: () => clock.now, startWorker: false, logger: false });
+  let ipCounter = 0;
+  return {
+    app,
+    db,
+    transport,
+    clock,
+    async drain() {
+      while ((await app.worker.runOnce()) > 0) {}
+    },
+    client(ip?: string) {
+      ipCounter += 1;
+      return new HttpClient(app.fastify, ip ?? `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`, this);
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
