@@ -14,6 +14,9 @@ export class DevMessageRepository {
     let q = this.db.selectFrom('dev_messages').selectAll();
     if (options.afterId) q = q.where('id', '>', options.afterId);
     if (options.to) q = q.where('to_addr', '=', options.to);
-    return q.orderBy('id').limit(options.limit ?? 1000).execute();
+    return q
+      .orderBy('id')
+      .limit(options.limit ?? 1000)
+      .execute();
   }
 }

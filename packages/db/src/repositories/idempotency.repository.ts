@@ -11,7 +11,15 @@ export class IdempotencyRepository {
   async claim(merchantId: string, key: string, requestHash: string, now: number): Promise<boolean> {
     const res = await this.db
       .insertInto('idempotency_keys')
-      .values({ merchant_id: merchantId, key, request_hash: requestHash, status: 'running', response_status: null, response_body: null, created_at: now })
+      .values({
+        merchant_id: merchantId,
+        key,
+        request_hash: requestHash,
+        status: 'running',
+        response_status: null,
+        response_body: null,
+        created_at: now,
+      })
       .onConflict((oc) => oc.columns(['merchant_id', 'key']).doNothing())
       .executeTakeFirst();
     return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;

@@ -29,5 +29,5 @@ export function repositories(db: Executor, dialect: Dialect) {
 }
 
 export type Repositories = ReturnType<typeof repositories>;
-export type { Executor };
 export type { IdempotencyRecord } from './idempotency.repository.ts';
+export type { Executor };

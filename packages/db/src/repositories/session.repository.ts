@@ -9,20 +9,11 @@ export class SessionRepository {
   }
 
   async findLive(idHash: string, now: number): Promise<Session | undefined> {
-    return this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', now).executeTakeFirst();
   }
 
   async touch(idHash: string, now: number, expiresAt: number): Promise<void> {
-    await this.db
-      .updateTable('sessions')
-      .set({ last_seen_at: now, expires_at: expiresAt })
-      .where('id_hash', '=', idHash)
-      .execute();
+    await this.db.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
   }
 
   async delete(idHash: string): Promise<void> {

@@ -9,12 +9,7 @@ export class StationRepository {
   }
 
   async findById(merchantId: string, id: string): Promise<Station | undefined> {
-    return this.db
-      .selectFrom('stations')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return this.db.selectFrom('stations').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
   async list(merchantId: string, storeId?: string | null): Promise<Station[]> {

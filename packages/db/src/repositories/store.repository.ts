@@ -9,12 +9,7 @@ export class StoreRepository {
   }
 
   async findById(merchantId: string, id: string): Promise<Store | undefined> {
-    return this.db
-      .selectFrom('stores')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return this.db.selectFrom('stores').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
   async list(merchantId: string, onlyId?: string | null): Promise<Store[]> {

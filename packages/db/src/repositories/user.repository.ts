@@ -27,12 +27,7 @@ export class UserRepository {
   }
 
   async findById(merchantId: string, id: string): Promise<User | undefined> {
-    return this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return this.db.selectFrom('users').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
   async list(merchantId: string, filter: { storeId?: string | undefined } = {}): Promise<User[]> {

@@ -55,12 +55,9 @@ describe('luhnValid', () => {
     expect(luhnValid('6221345678901232')).toBe(false);
   });
 
-  it.each([[''], ['6212 3456 7890 1232'], ['621234567890123a'], ['-18'], ['１８']])(
-    'returns false for non-digit input %j',
-    (input) => {
-      expect(luhnValid(input)).toBe(false);
-    },
-  );
+  it.each([[''], ['6212 3456 7890 1232'], ['621234567890123a'], ['-18'], ['１８']])('returns false for non-digit input %j', (input) => {
+    expect(luhnValid(input)).toBe(false);
+  });
 });
 
 describe('validateBankAccount', () => {

@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkPin } from './pin.ts';
 
 describe('checkPin', () => {
-  it.each(['2580', '1357', '8426', '0192', '1243', '1122', '123457', '43219', '102938', '000001'])(
-    'accepts %s',
-    (pin) => {
-      expect(checkPin(pin)).toBe('ok');
-    },
-  );
+  it.each(['2580', '1357', '8426', '0192', '1243', '1122', '123457', '43219', '102938', '000001'])('accepts %s', (pin) => {
+    expect(checkPin(pin)).toBe('ok');
+  });
 
   it('does not wrap runs around 9 and 0', () => {
     expect(checkPin('7890')).toBe('ok');
@@ -26,19 +23,13 @@ describe('checkPin', () => {
     expect(checkPin(pin)).toBe('weak');
   });
 
-  it.each(['0123', '1234', '6789', '12345', '56789', '123456', '456789', '012345'])(
-    'rejects the ascending run %s',
-    (pin) => {
-      expect(checkPin(pin)).toBe('weak');
-    },
-  );
+  it.each(['0123', '1234', '6789', '12345', '56789', '123456', '456789', '012345'])('rejects the ascending run %s', (pin) => {
+    expect(checkPin(pin)).toBe('weak');
+  });
 
-  it.each(['3210', '4321', '9876', '54321', '98765', '654321', '987654', '543210'])(
-    'rejects the descending run %s',
-    (pin) => {
-      expect(checkPin(pin)).toBe('weak');
-    },
-  );
+  it.each(['3210', '4321', '9876', '54321', '98765', '654321', '987654', '543210'])('rejects the descending run %s', (pin) => {
+    expect(checkPin(pin)).toBe('weak');
+  });
 
   it('treats only a single constant step of -1, 0 or +1 as weak', () => {
     expect(checkPin('1235')).toBe('ok');

@@ -19,12 +19,9 @@ describe('cleanText', () => {
     expect(result.ok && result.value.length).toBe(4);
   });
 
-  it.each([[undefined], [null], [42], [true], [{}], [['a']], [Symbol('x')], [new String('a')]])(
-    'rejects the non-string %s',
-    (input) => {
-      expect(cleanText(input, { max: 10 })).toEqual({ ok: false, reason: 'type' });
-    },
-  );
+  it.each([[undefined], [null], [42], [true], [{}], [['a']], [Symbol('x')], [new String('a')]])('rejects the non-string %s', (input) => {
+    expect(cleanText(input, { max: 10 })).toEqual({ ok: false, reason: 'type' });
+  });
 
   it.each([[''], ['   '], ['\n\t '], ['\u3000']])('rejects the blank string %j', (input) => {
     expect(cleanText(input, { max: 10 })).toEqual({ ok: false, reason: 'empty' });

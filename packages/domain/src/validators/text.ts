@@ -1,6 +1,4 @@
-export type CleanTextResult =
-  | { ok: true; value: string }
-  | { ok: false; reason: 'type' | 'empty' | 'too_long' | 'control_chars' };
+export type CleanTextResult = { ok: true; value: string } | { ok: false; reason: 'type' | 'empty' | 'too_long' | 'control_chars' };
 
 /**
  * True if `s` holds a character that must not reach storage or display: C0 controls (tab and

@@ -102,8 +102,7 @@ describe('validateUscc: rejections', () => {
     },
   );
 
-  const ALL_TYPES =
-    '11 12 13 19 21 29 31 32 33 34 35 39 41 49 51 52 53 59 61 62 69 71 72 79 81 89 91 92 93 A1 A9 N1 N2 N3 N9 Y1';
+  const ALL_TYPES = '11 12 13 19 21 29 31 32 33 34 35 39 41 49 51 52 53 59 61 62 69 71 72 79 81 89 91 92 93 A1 A9 N1 N2 N3 N9 Y1';
 
   it.each(ALL_TYPES.split(' '))('accepts the registration type %s', (prefix) => {
     const code = seal(prefix + tencent.slice(2, 17));

@@ -5,14 +5,7 @@
  * 9–17 organisation code (GB 11714, with its own check character at 17), 18 check character.
  */
 
-export type UsccReason =
-  | 'empty'
-  | 'length'
-  | 'charset'
-  | 'registration_type'
-  | 'division'
-  | 'org_checksum'
-  | 'checksum';
+export type UsccReason = 'empty' | 'length' | 'charset' | 'registration_type' | 'division' | 'org_checksum' | 'checksum';
 
 export type UsccResult = { ok: true; value: string } | { ok: false; reason: UsccReason };
 
