@@ -109,6 +109,94 @@ export const errorCatalogue = {
     zh: '幂等键格式无效（1–100 个可见 ASCII 字符）',
     en: 'The Idempotency-Key must be 1–100 visible ASCII characters',
   },
+  AMOUNT_INVALID: {
+    status: 400,
+    zh: '金额无效：请输入大于 0 的金额，最多两位小数',
+    en: 'The amount is not valid: more than zero, at most two decimals',
+  },
+  EXPIRY_INVALID: {
+    status: 400,
+    zh: '有效期无效：动态码有效期为 1–120 分钟，静态码为 1–3650 天',
+    en: 'The validity is not valid: 1–120 minutes for a dynamic code, 1–3650 days for a static one',
+  },
+  EMV_ACCOUNT_MISSING: {
+    status: 409,
+    zh: '尚未配置银联/EMV 商户账户，请先在收款方式中填写',
+    en: 'No UnionPay/EMV merchant account is configured; add one under payment methods first',
+  },
+  EMV_ACCOUNT_INVALID: {
+    status: 400,
+    zh: '银联/EMV 商户信息无效：商户号 15 位数字，MCC 4 位数字，城市不超过 15 个字符',
+    en: 'The UnionPay/EMV account is not valid: 15-digit merchant number, 4-digit MCC, city up to 15 characters',
+  },
+  IMAGE_EMPTY: { status: 422, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+  IMAGE_NOT_AN_IMAGE: {
+    status: 422,
+    zh: '这不是图片文件，请上传 PNG、JPEG、WebP 或 GIF 图片',
+    en: 'This is not an image; upload a PNG, JPEG, WebP or GIF',
+  },
+  IMAGE_UNSUPPORTED_TYPE: {
+    status: 422,
+    zh: '不支持这种图片格式，请上传 PNG、JPEG、WebP 或 GIF',
+    en: 'This image format is not supported; upload a PNG, JPEG, WebP or GIF',
+  },
+  IMAGE_TOO_LARGE: { status: 413, zh: '图片超过 10 MB，请压缩后再上传', en: 'The image is over 10 MB; make it smaller and try again' },
+  IMAGE_TOO_MANY_PIXELS: {
+    status: 422,
+    zh: '图片像素过大（超过 1200 万像素），请缩小后再上传',
+    en: 'The image has too many pixels (over 12 MP); make it smaller and try again',
+  },
+  IMAGE_CORRUPT: { status: 422, zh: '图片已损坏或不完整，请重新拍摄或导出', en: 'The image is damaged or incomplete; take or export it again' },
+  IMAGE_NO_CODE: {
+    status: 422,
+    zh: '图片中没有找到二维码，请让二维码完整、清晰地出现在画面中后重拍',
+    en: 'No QR code was found; retake the picture with the whole code clearly in view',
+  },
+  IMAGE_MULTIPLE_CODES: {
+    status: 422,
+    zh: '图片中有多个二维码，请只拍一个收款码',
+    en: 'The picture holds more than one code; photograph just one collection code',
+  },
+  IMAGE_BLURRED: {
+    status: 422,
+    zh: '二维码模糊或对比度太低，请在光线充足处对焦后重拍',
+    en: 'The code is blurred or too low in contrast; retake it in good light, in focus',
+  },
+  IMAGE_NOT_PAYMENT_CODE: {
+    status: 422,
+    zh: '这个二维码不是收款码（微信、支付宝、银联等），请上传收款码',
+    en: 'This QR code is not a collection code (WeChat Pay, Alipay, UnionPay …); upload a collection code',
+  },
+  CODE_DANGEROUS: {
+    status: 422,
+    zh: '二维码内容异常（可疑链接或过长），已拒绝',
+    en: 'The code holds suspicious content (a dangerous link or absurd length) and was refused',
+  },
+  MERCHANT_NO_INVALID: {
+    status: 400,
+    zh: '商户号格式不对：微信支付 10 位数字，支付宝 2088 开头的 16 位数字，银联 15 位数字',
+    en: 'Wrong merchant number format: WeChat Pay 10 digits, Alipay 16 digits starting 2088, UnionPay 15 digits',
+  },
+  BINDING_METHOD_MISMATCH: {
+    status: 409,
+    zh: '收款码与所选支付方式不一致',
+    en: 'The code does not belong to the chosen payment method',
+  },
+  CODE_NOT_ACTIVE: {
+    status: 409,
+    zh: '收款码已停用或已过期，不能绑定',
+    en: 'The code is disabled or expired and cannot be bound',
+  },
+  BINDING_CONFLICT: {
+    status: 409,
+    zh: '这个收银台的绑定刚刚被其他人修改，请刷新后重试',
+    en: 'Someone changed this station’s binding just now; reload and try again',
+  },
+  FONT_MISSING: {
+    status: 503,
+    zh: '服务器缺少中文字体，无法生成台卡（运维：安装 fonts-wqy-microhei 或 fonts-noto-cjk）',
+    en: 'The server has no CJK font to print the card (operator: install fonts-wqy-microhei or fonts-noto-cjk)',
+  },
   DB_UNAVAILABLE: {
     status: 503,
     zh: '数据库暂时无法访问，请稍后重试',
@@ -129,12 +217,15 @@ export interface FieldIssue {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldIssue[];
+  /** Machine-readable facts about the failure (e.g. what an uploaded image decoded to). */
+  readonly detail: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, fields: FieldIssue[] = []) {
+  constructor(code: ErrorCode, fields: FieldIssue[] = [], detail?: Record<string, unknown>) {
     super(errorCatalogue[code].en);
     this.name = 'DomainError';
     this.code = code;
     this.fields = fields;
+    this.detail = detail;
   }
 
   get status(): number {

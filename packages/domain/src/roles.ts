@@ -14,6 +14,10 @@ export const permissions = {
   'staff.manage': ['owner', 'manager'],
   'staff.read': ['owner', 'manager'],
   'audit.read': ['owner'],
+  'code.read': ['owner', 'manager', 'cashier'],
+  'code.manage': ['owner', 'manager'],
+  'binding.manage': ['owner', 'manager'],
+  'channel.manage': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
