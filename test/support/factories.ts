@@ -3,11 +3,14 @@ import type { HttpClient } from './http-client.ts';
 import type { TestApp } from './test-app.ts';
 
 let serial = 0;
+// A random start per process, then strictly increasing: unique within a test file (which has a database
+// of its own) and unlikely to repeat between runs.
+const base = Math.floor(Math.random() * 1_000_000);
 
 /** A fresh valid credit code each call (both the organisation-code and the final check characters). */
 export function uniqueUscc(): string {
   serial += 1;
-  const org8 = `MA${String(100000 + serial * 7 + Math.floor(Math.random() * 1000)).slice(-6)}`;
+  const org8 = `MA${String((base + serial) % 1_000_000).padStart(6, '0')}`;
   const weights = [3, 7, 9, 10, 5, 8, 4, 2];
   const value = (ch: string) => (/\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55);
   const sum = [...org8].reduce((acc, ch, i) => acc + value(ch) * (weights[i] ?? 0), 0);
@@ -19,7 +22,7 @@ export function uniqueUscc(): string {
 
 export function uniquePhone(): string {
   serial += 1;
-  return `139${String(10_000_000 + ((serial * 7919 + Math.floor(Math.random() * 1e7)) % 90_000_000)).padStart(8, '0')}`;
+  return `139${String(10_000_000 + ((base * 89 + serial) % 90_000_000))}`;
 }
 
 export const goodPassword = 'Lantern-River-2026';

@@ -41,8 +41,14 @@ export class HttpClient {
   }
 
   /** Sends a raw payload with the given content type (for malformed-body tests). */
-  async raw(method: Method, url: string, payload: string | Buffer, contentType: string): Promise<Res> {
-    return this.send(method, url, payload, { 'content-type': contentType });
+  async raw(
+    method: Method,
+    url: string,
+    payload: string | Buffer,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
+    return this.send(method, url, payload, { ...headers, 'content-type': contentType });
   }
 
   async request<T>(method: Method, url: string, body: unknown, headers: Record<string, string>): Promise<Res<T>> {
@@ -69,6 +75,6 @@ export class HttpClient {
       parsed = undefined;
     }
     if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed) this.csrf = String((parsed as { csrfToken: string }).csrfToken);
-    return { status: res.statusCode, body: parsed as any, headers: res.headers, text: res.body };
+    return { status: res.statusCode, body: parsed as any, headers: res.headers as Res['headers'], text: res.body };
   }
 }

@@ -1,6 +1,6 @@
 import type { Dialect } from '@paydesk/db';
 import { type App, buildApp } from '../../apps/server/src/app.ts';
-import { configFromEnv } from '../../apps/server/src/config.ts';
+import { type Config, configFromEnv } from '../../apps/server/src/config.ts';
 import type { MessageTransport, OutgoingMessage } from '../../apps/server/src/messaging/transport.ts';
 import { freshDatabase, type TestDb } from './databases.ts';
 import { HttpClient } from './http-client.ts';
@@ -32,7 +32,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: Dialect): Promise<TestApp> {
+/** `config` overrides the test configuration (e.g. `{ secureCookies: true }` or another `webDist`). */
+export async function createTestApp(dialect: Dialect, config: Partial<Config> = {}): Promise<TestApp> {
   const db = await freshDatabase(dialect);
   const transport = new CapturingTransport();
   const clock = {
@@ -41,8 +42,14 @@ export async function createTestApp(dialect: Dialect): Promise<TestApp> {
       clock.now += ms;
     },
   };
-  const config = configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: '11'.repeat(32), LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, db, transport, now: () => clock.now, startWorker: false, logger: false });
+  const app = await buildApp({
+    config: configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: '11'.repeat(32), LOG_LEVEL: 'silent' }, config),
+    db,
+    transport,
+    now: () => clock.now,
+    startWorker: false,
+    logger: false,
+  });
   let ipCounter = 0;
   return {
     app,

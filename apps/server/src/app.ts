@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { sign } from '@paydesk/channels';
 import { type Db, migrateToLatest, repositories } from '@paydesk/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -19,13 +20,25 @@ import { DevOutboxTransport } from './messaging/dev-outbox.transport.ts';
 import { SmtpTransport } from './messaging/smtp.transport.ts';
 import { type MessageTransport, RoutingTransport } from './messaging/transport.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { bindingRoutes } from './routes/bindings.routes.ts';
+import { channelRoutes } from './routes/channels.routes.ts';
+import { codeRoutes } from './routes/codes.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { merchantRoutes } from './routes/merchant.routes.ts';
+import { notifyRoutes } from './routes/notify.routes.ts';
+import { payPageRoutes } from './routes/pay-page.routes.ts';
+import { paymentRoutes } from './routes/payments.routes.ts';
+import { recordRoutes } from './routes/records.routes.ts';
+import { simRoutes } from './routes/sim.routes.ts';
 import { staffRoutes } from './routes/staff.routes.ts';
 import { storeRoutes } from './routes/stores.routes.ts';
+import { ChannelRouter } from './services/channel-router.ts';
+import { PaymentService } from './services/payment.service.ts';
+import { answerOf, SimulatorGateway } from './simulator/gateway.ts';
 import { version } from './version.ts';
 import { messageHandler } from './worker/message.handler.ts';
 import { OutboxWorker } from './worker/outbox-worker.ts';
+import { paymentHandlers, simulatorHandlers } from './worker/payment.handlers.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -42,6 +55,8 @@ export interface App {
   fastify: FastifyInstance;
   ctx: AppContext;
   worker: OutboxWorker;
+  payments: PaymentService;
+  gateway: SimulatorGateway;
   close(): Promise<void>;
 }
 
@@ -71,6 +86,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     return503OnClosing: true,
   });
   fastify.setValidatorCompiler(validatorCompiler);
+  // Every body is JSON. Fastify also parses text/plain by default, which a cross-site form can send
+  // without a CORS preflight; refuse it as an unsupported media type instead.
+  fastify.removeContentTypeParser('text/plain');
 
   const secrets = new SecretBox(loadOrCreateSecretKey(config.secretKey, config.dataDir));
   const repos = repositories(db.kysely, db.dialect);
@@ -80,7 +98,32 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const transport =
     options.transport ?? new RoutingTransport({ sms: devOutbox, email: config.smtp ? new SmtpTransport(config.smtp) : devOutbox });
   const ctx: AppContext = { config, db, repos, secrets, transport, now, log: fastify.log, nudgeWorker: () => worker?.nudge() };
-  worker = new OutboxWorker(ctx, { 'message.send': messageHandler(ctx) });
+  const gateway = new SimulatorGateway(ctx);
+  const payments = new PaymentService(ctx, new ChannelRouter(ctx, gateway));
+  // The simulator posts its notifications to our own notify route, signed, exactly as a gateway would.
+  const deliverSimNotification = async (merchantId: string, outTradeNo: string) => {
+    const trade = await repos.sim.trade(merchantId, outTradeNo);
+    if (!trade) return;
+    const signed = sign(gateway.key(merchantId), JSON.stringify({ type: 'payment', merchantId, trade: answerOf(trade) }), now());
+    const res = await fastify.inject({
+      method: 'POST',
+      url: '/api/notify/simulator',
+      headers: {
+        'content-type': 'application/json',
+        'x-sim-merchant': merchantId,
+        'x-sim-timestamp': signed.timestamp,
+        'x-sim-nonce': signed.nonce,
+        'x-sim-signature': signed.signature,
+      },
+      payload: signed.body,
+    });
+    if (res.statusCode !== 200) throw new Error(`notification answered ${res.statusCode}`);
+  };
+  worker = new OutboxWorker(ctx, {
+    'message.send': messageHandler(ctx),
+    ...paymentHandlers(payments),
+    ...simulatorHandlers(gateway, deliverSimNotification),
+  });
 
   await fastify.register(fastifyCookie);
   await fastify.register(fastifySwagger, {
@@ -100,7 +143,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   fastify.addSchema(ErrorBody);
 
-  installErrorHandling(fastify);
+  const webDist = config.webDist ?? defaultWebDist;
+  const spa = existsSync(path.join(webDist, 'index.html'));
+  installErrorHandling(fastify, { spa });
   installAuth(fastify, ctx);
   installIdempotency(fastify, ctx);
 
@@ -109,14 +154,18 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   merchantRoutes(fastify, ctx);
   storeRoutes(fastify, ctx);
   staffRoutes(fastify, ctx);
+  channelRoutes(fastify, ctx);
+  codeRoutes(fastify, ctx);
+  bindingRoutes(fastify, ctx, payments);
+  payPageRoutes(fastify, ctx);
+  paymentRoutes(fastify, ctx, payments);
+  recordRoutes(fastify, ctx, payments);
+  simRoutes(fastify, ctx, gateway);
+  await notifyRoutes(fastify, payments);
   fastify.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => fastify.swagger());
 
-  const webDist = config.webDist ?? defaultWebDist;
-  if (existsSync(path.join(webDist, 'index.html'))) {
-    await fastify.register(fastifyStatic, { root: webDist, wildcard: false });
-    // Client-side routes (/login, /stores, …) all load the single page.
-    fastify.get('/*', { schema: { hide: true }, config: { public: true } }, (_request, reply) => reply.sendFile('index.html'));
-  }
+  // Files are looked up per request (wildcard), so rebuilding the web app needs no server restart.
+  if (spa) await fastify.register(fastifyStatic, { root: webDist, wildcard: true });
 
   await migrateToLatest(db.kysely);
   await fastify.ready();
@@ -126,6 +175,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     fastify,
     ctx,
     worker,
+    payments,
+    gateway,
     async close() {
       await worker.stop();
       await fastify.close();

@@ -1,6 +1,7 @@
 import { migrateToLatest, openDatabase } from '@paydesk/db';
 import { Command, Option } from 'commander';
 import { printOutbox } from './cli/outbox.command.ts';
+import { decodeFiles, printInspect } from './cli/qr.command.ts';
 import { seedDemo } from './cli/seed-demo.command.ts';
 import { type Config, configFromEnv } from './config.ts';
 import { serve } from './server.ts';
@@ -73,5 +74,19 @@ program
   .action(async (flags: CommonFlags) => {
     await seedDemo(configFrom(flags));
   });
+
+const qr = program.command('qr').description('read and explain QR codes');
+qr.command('decode')
+  .description('decode code images: one JSON line per file {file, ok, text, provider, kind, verdict, error}')
+  .argument('<images...>', 'PNG, JPEG, WebP or GIF files')
+  .option('--json', 'print JSON lines (default: one readable line per file)')
+  .action(async (images: string[], flags: { json?: boolean }) => {
+    if (!(await decodeFiles(images, flags.json === true))) process.exitCode = 1;
+  });
+qr.command('inspect')
+  .description('explain a code’s text: wallet and kind, EMVCo fields and CRC, or the wallet of a customer payment code')
+  .argument('<text>', 'the text inside the QR code')
+  .option('--json', 'print one JSON line')
+  .action((text: string, flags: { json?: boolean }) => printInspect(text, flags.json === true));
 
 await program.parseAsync(process.argv);

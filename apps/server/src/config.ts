@@ -15,6 +15,10 @@ export interface Config {
   logLevel: string;
   /** Where the browser reaches us, for links in messages; defaults to http://localhost:PORT. */
   publicUrl: string;
+  /** The largest single payment a cashier may take, in fen (default ¥50,000). */
+  maxPaymentFen: number;
+  /** Whether small change is rounded for cash sales. */
+  cashRounding: 'none' | 'jiao_down' | 'jiao_nearest';
 }
 
 export interface SmtpConfig {
@@ -38,6 +42,8 @@ export function configFromEnv(env: Env = process.env, overrides: Partial<Config>
     smtp: smtpUrl ? { url: smtpUrl, from: env.SMTP_FROM ?? 'Paydesk <no-reply@localhost>' } : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    maxPaymentFen: parseFen(env.PAYDESK_MAX_PAYMENT_FEN ?? '5000000'),
+    cashRounding: parseRounding(env.PAYDESK_CASH_ROUNDING ?? 'none'),
     ...overrides,
   };
 }
@@ -46,4 +52,16 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got "${value}"`);
   return port;
+}
+
+function parseFen(value: string): number {
+  const fen = Number(value);
+  if (!Number.isSafeInteger(fen) || fen <= 0)
+    throw new Error(`PAYDESK_MAX_PAYMENT_FEN must be a positive whole number of fen, got "${value}"`);
+  return fen;
+}
+
+function parseRounding(value: string): Config['cashRounding'] {
+  if (value === 'none' || value === 'jiao_down' || value === 'jiao_nearest') return value;
+  throw new Error(`PAYDESK_CASH_ROUNDING must be none, jiao_down or jiao_nearest, got "${value}"`);
 }

@@ -5,16 +5,23 @@ import { PublicLayout } from './components/PublicLayout.tsx';
 import { AnonymousOnly, RequireAuth } from './components/RequireAuth.tsx';
 import { RoleGate } from './components/RoleGate.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { BindingsPage } from './pages/BindingsPage.tsx';
+import { CodesPage } from './pages/CodesPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
+import { CashierPage } from './pages/cashier/CashierPage.tsx';
+import { DisplayPage } from './pages/DisplayPage.tsx';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage.tsx';
 import { GuidePage } from './pages/GuidePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RegisterPage } from './pages/RegisterPage.tsx';
 import { RegisterVerifyPage } from './pages/RegisterVerifyPage.tsx';
+import { PaymentDrawer } from './pages/records/PaymentDrawer.tsx';
+import { RecordsPage } from './pages/records/RecordsPage.tsx';
 import { StaffPage } from './pages/StaffPage.tsx';
 import { StationPage } from './pages/StationPage.tsx';
 import { StoresPage } from './pages/StoresPage.tsx';
+import { SimPage } from './pages/sim/SimPage.tsx';
 import { useRequiredSession } from './session/SessionContext.tsx';
 
 const rolesOf = (path: string) => navItems.find((n) => n.path === path)?.roles ?? [];
@@ -41,6 +48,15 @@ export const router = createBrowserRouter([
     ],
   },
   {
+    // The customer display: a full-screen window of its own, without the console around it.
+    path: '/display/:stationId',
+    element: (
+      <RequireAuth>
+        <DisplayPage />
+      </RequireAuth>
+    ),
+  },
+  {
     element: (
       <RequireAuth>
         <ConsoleLayout />
@@ -64,7 +80,28 @@ export const router = createBrowserRouter([
           </RoleGate>
         ),
       },
+      {
+        path: '/codes',
+        element: (
+          <RoleGate roles={rolesOf('/codes')}>
+            <CodesPage />
+          </RoleGate>
+        ),
+      },
+      {
+        path: '/bindings',
+        element: (
+          <RoleGate roles={rolesOf('/bindings')}>
+            <BindingsPage />
+          </RoleGate>
+        ),
+      },
       { path: '/station', element: <StationPage /> },
+      { path: '/cashier', element: <CashierPage /> },
+      { path: '/records', element: <RecordsPage />, children: [{ path: ':id', element: <PaymentDrawer /> }] },
+      { path: '/sim', element: <SimPage /> },
+      // The payments menu entry of earlier versions.
+      { path: '/payments', element: <Navigate to="/cashier" replace /> },
       { path: '/account', element: <AccountPage /> },
       ...comingSoonPages.map((n) => ({ path: n.path, element: <ComingSoonPage navKey={n.key} /> })),
       { path: '*', element: <NotFoundPage /> },

@@ -47,7 +47,7 @@ function openSqlite(dataDir: string, fileName: string): Db {
   // FULL: an acknowledged payment must survive a power cut, not only a process crash.
   native.pragma('synchronous = FULL');
   native.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -64,6 +64,32 @@ function openSqlite(dataDir: string, fileName: string): Db {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement (BEGIN and COMMIT too) on every call, which costs more
+ * than running it. Our queries are a fixed set of texts, so prepared statements are kept by their SQL.
+ */
+function withStatementCache(native: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(native, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (sql: string) => {
+        let statement = cache.get(sql);
+        if (!statement) {
+          statement = target.prepare(sql);
+          // Bounded: ad-hoc texts (filters with IN lists) must not grow the cache without end.
+          if (cache.size >= 2000) cache.clear();
+          cache.set(sql, statement);
+        }
+        return statement;
+      };
+    },
+  });
 }
 
 function openPostgres(url: string, max: number): Db {

@@ -1,11 +1,15 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator } from 'kysely';
 import * as foundation from './migrations/0001-foundation.ts';
+import * as collectionCodes from './migrations/0002-collection-codes.ts';
+import * as payments from './migrations/0003-payments.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are listed in code rather than read from a folder, so they work the same under tsx,
 // vitest and a bundled build.
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-collection-codes': collectionCodes,
+  '0003-payments': payments,
 };
 
 const provider: MigrationProvider = {

@@ -136,6 +136,206 @@ export interface IdempotencyKeyTable {
   created_at: number;
 }
 
+export type CodeProvider = 'wechat' | 'alipay' | 'unionpay' | 'qq' | 'emvco' | 'paydesk' | 'url' | 'unknown';
+export type BindingMethod = 'wechatpay' | 'alipay' | 'unionpay' | 'all';
+
+export interface ChannelAccountTable {
+  id: string;
+  merchant_id: string;
+  store_id: string | null;
+  kind: 'unionpay_emv' | 'wechatpay' | 'alipay' | 'simulator';
+  /** JSON of the non-secret settings (merchant account, MCC, city, app ids). */
+  config: string;
+  /** Sealed JSON of the keys; never returned, never logged. */
+  secrets_sealed: string | null;
+  status: 'active' | 'disabled';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CollectionCodeTable {
+  id: string;
+  merchant_id: string;
+  store_id: string;
+  station_id: string | null;
+  /** Printed on the card: what the owner reads out when checking that the code on the counter is theirs. */
+  serial: string;
+  /** The unguessable id in /p/<public_id>. */
+  public_id: string;
+  kind: 'static' | 'dynamic';
+  source: 'generated' | 'uploaded';
+  content: string;
+  provider: CodeProvider;
+  provider_kind: 'personal' | 'merchant' | 'dynamic' | 'static' | null;
+  merchant_name: string;
+  amount_fen: number | null;
+  valid_from: number;
+  expires_at: number;
+  /** "expired" is not stored: it follows from expires_at at the moment of reading. */
+  status: 'active' | 'disabled';
+  notice: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CodeImageTable {
+  code_id: string;
+  merchant_id: string;
+  mime: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: number;
+}
+
+export interface CodeBindingTable {
+  id: string;
+  merchant_id: string;
+  code_id: string;
+  store_id: string;
+  station_id: string | null;
+  scope_key: string;
+  method: BindingMethod;
+  merchant_no: string;
+  status: 'active' | 'retired';
+  verified_at: number | null;
+  created_by: string;
+  created_at: number;
+  retired_at: number | null;
+  retired_by: string | null;
+}
+
+export type PaymentMethod = 'wechatpay' | 'alipay' | 'unionpay' | 'cash' | 'card' | 'member_balance';
+export type PaymentFlow = 'dynamic_code' | 'code_pay' | 'cash' | 'card';
+export type PaymentStatusColumn = 'created' | 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
+
+export interface OrderTable {
+  merchant_id: string;
+  id: string;
+  store_id: string;
+  station_id: string | null;
+  cashier_id: string;
+  status: 'open' | 'paid' | 'cancelled';
+  total_fen: number;
+  /** JSON array of {name, quantity, unitFen}; a keypad sale is one line "手动金额". */
+  lines: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentTable {
+  id: string;
+  merchant_id: string;
+  order_id: string;
+  store_id: string;
+  station_id: string | null;
+  cashier_id: string;
+  out_trade_no: string;
+  method: PaymentMethod;
+  channel: string;
+  flow: PaymentFlow;
+  binding_id: string | null;
+  amount_fen: number;
+  status: PaymentStatusColumn;
+  failure_code: string | null;
+  failure_reason: string | null;
+  channel_trade_no: string | null;
+  code_text: string | null;
+  /** The customer's payment code is a one-time credential: only a masked form is kept. */
+  payer_code_masked: string | null;
+  expires_at: number;
+  paid_at: number | null;
+  refunded_fen: Generated<number>;
+  tendered_fen: number | null;
+  change_fen: number | null;
+  rounding_fen: number | null;
+  late_success: Generated<number>;
+  query_count: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentEventTable {
+  id: string;
+  merchant_id: string;
+  payment_id: string;
+  type: string;
+  detail: string;
+  actor_user_id: string | null;
+  created_at: number;
+}
+
+export interface RefundTable {
+  id: string;
+  merchant_id: string;
+  payment_id: string;
+  out_refund_no: string;
+  amount_fen: number;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  automatic: Generated<number>;
+  requested_by: string | null;
+  channel_refund_no: string | null;
+  failure_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CashMovementTable {
+  id: string;
+  merchant_id: string;
+  store_id: string;
+  station_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  kind: 'sale' | 'refund';
+  amount_fen: number;
+  actor_user_id: string | null;
+  created_at: number;
+}
+
+export interface SimTradeTable {
+  merchant_id: string;
+  out_trade_no: string;
+  trade_no: string;
+  flow: 'dynamic_code' | 'code_pay';
+  amount_fen: number;
+  description: string;
+  /** The wallet-side state, named as WeChat Pay names them. */
+  state: 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REVOKED' | 'PAYERROR';
+  code_text: string | null;
+  payer_code: string | null;
+  fail_code: string | null;
+  notify_url: string | null;
+  refunded_fen: Generated<number>;
+  expires_at: number;
+  paid_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SimRefundTable {
+  merchant_id: string;
+  out_refund_no: string;
+  out_trade_no: string;
+  refund_no: string;
+  amount_fen: number;
+  state: 'SUCCESS' | 'PROCESSING' | 'ABNORMAL';
+  created_at: number;
+}
+
+export interface SimPayerCodeTable {
+  code: string;
+  merchant_id: string;
+  wallet: 'wechat' | 'alipay';
+  /** JSON: what happens when a cashier scans it (pay, fail, password first, delay, never answer). */
+  behaviour: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   merchants: MerchantTable;
   users: UserTable;
@@ -148,6 +348,18 @@ export interface Database {
   stations: StationTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
+  channel_accounts: ChannelAccountTable;
+  collection_codes: CollectionCodeTable;
+  code_images: CodeImageTable;
+  code_bindings: CodeBindingTable;
+  orders: OrderTable;
+  payments: PaymentTable;
+  payment_events: PaymentEventTable;
+  refunds: RefundTable;
+  cash_movements: CashMovementTable;
+  sim_trades: SimTradeTable;
+  sim_refunds: SimRefundTable;
+  sim_payer_codes: SimPayerCodeTable;
 }
 
 export type Merchant = Selectable<MerchantTable>;
@@ -162,3 +374,15 @@ export type DevMessage = Selectable<DevMessageTable>;
 export type Store = Selectable<StoreTable>;
 export type Station = Selectable<StationTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type ChannelAccount = Selectable<ChannelAccountTable>;
+export type CollectionCode = Selectable<CollectionCodeTable>;
+export type CodeImage = Selectable<CodeImageTable>;
+export type CodeBinding = Selectable<CodeBindingTable>;
+export type Order = Selectable<OrderTable>;
+export type Payment = Selectable<PaymentTable>;
+export type NewPayment = Insertable<PaymentTable>;
+export type PaymentEvent = Selectable<PaymentEventTable>;
+export type Refund = Selectable<RefundTable>;
+export type SimTrade = Selectable<SimTradeTable>;
+export type SimPayerCode = Selectable<SimPayerCodeTable>;
+export type SimRefund = Selectable<SimRefundTable>;

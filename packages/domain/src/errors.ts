@@ -146,7 +146,11 @@ export const errorCatalogue = {
     zh: '图片像素过大（超过 1200 万像素），请缩小后再上传',
     en: 'The image has too many pixels (over 12 MP); make it smaller and try again',
   },
-  IMAGE_CORRUPT: { status: 422, zh: '图片已损坏或不完整，请重新拍摄或导出', en: 'The image is damaged or incomplete; take or export it again' },
+  IMAGE_CORRUPT: {
+    status: 422,
+    zh: '图片已损坏或不完整，请重新拍摄或导出',
+    en: 'The image is damaged or incomplete; take or export it again',
+  },
   IMAGE_NO_CODE: {
     status: 422,
     zh: '图片中没有找到二维码，请让二维码完整、清晰地出现在画面中后重拍',
@@ -191,6 +195,58 @@ export const errorCatalogue = {
     status: 409,
     zh: '这个收银台的绑定刚刚被其他人修改，请刷新后重试',
     en: 'Someone changed this station’s binding just now; reload and try again',
+  },
+  ORDER_CONFLICT: {
+    status: 409,
+    zh: '该订单号已用于另一笔不同的订单',
+    en: 'This order id was already used for a different order',
+  },
+  ORDER_NOT_OPEN: { status: 409, zh: '订单已支付或已取消', en: 'The order is already paid or cancelled' },
+  PAYMENT_IN_PROGRESS: {
+    status: 409,
+    zh: '这笔订单有一笔付款正在进行，请等待结果或先取消',
+    en: 'A payment for this order is in progress; wait for it or cancel it first',
+  },
+  AMOUNT_OVER_LIMIT: {
+    status: 400,
+    zh: '金额超过单笔收款上限',
+    en: 'The amount is over the per-payment limit',
+  },
+  PAYMENT_CODE_UNSUPPORTED: {
+    status: 400,
+    zh: '无法识别的付款码：请扫描微信、支付宝或云闪付的付款码',
+    en: 'Unrecognised payment code: scan a WeChat Pay, Alipay or UnionPay payment code',
+  },
+  CASH_INSUFFICIENT: { status: 400, zh: '实收现金少于应收金额', en: 'The cash tendered is less than the amount due' },
+  PAYMENT_NOT_CANCELLABLE: {
+    status: 409,
+    zh: '这笔付款已有结果，不能取消',
+    en: 'This payment already has a result and cannot be cancelled',
+  },
+  REFUND_EXCEEDS: {
+    status: 409,
+    zh: '退款金额超过可退金额，或这笔付款尚未成功',
+    en: 'The refund is more than what is left to refund, or the payment has not succeeded',
+  },
+  REFUND_IN_PROGRESS: {
+    status: 409,
+    zh: '这笔付款有一笔退款正在处理，请等待结果',
+    en: 'A refund of this payment is still in progress; wait for its result',
+  },
+  RECEIPT_NOT_AVAILABLE: {
+    status: 409,
+    zh: '只有已支付的交易才能打印小票',
+    en: 'A receipt is printed only for a payment that succeeded',
+  },
+  EXPORT_TOO_LARGE: {
+    status: 400,
+    zh: '导出的记录超过 50,000 条，请缩小日期范围或增加筛选条件',
+    en: 'The export has more than 50,000 records; narrow the date range or add filters',
+  },
+  NOTIFICATION_REJECTED: {
+    status: 401,
+    zh: '通知签名无效或已过期',
+    en: 'The notification signature is invalid or stale',
   },
   FONT_MISSING: {
     status: 503,

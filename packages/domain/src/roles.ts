@@ -18,6 +18,9 @@ export const permissions = {
   'code.manage': ['owner', 'manager'],
   'binding.manage': ['owner', 'manager'],
   'channel.manage': ['owner'],
+  'payment.take': ['owner', 'manager', 'cashier'],
+  'payment.read': ['owner', 'manager', 'cashier'],
+  'payment.refund': ['owner', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -51,8 +51,11 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('user', null);
   app.decorateRequest('actor', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/')) return;
+  // preValidation: a signed-out caller learns it must sign in before anything about its body.
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    // Only API routes are guarded. The matched route decides, not the URL: an unknown /api/… path that
+    // lands on the static files' wildcard (or on no route) answers ROUTE_NOT_FOUND to everyone.
+    if (!request.routeOptions.url?.startsWith('/api/') || request.is404) return;
     const token = request.cookies[sessionCookie];
     if (token) {
       const session = await sessions.resolve(token);
@@ -69,7 +72,8 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
         };
       }
     }
-    if (request.routeOptions.config.public) return;
+    // The docs page (swagger-ui's own routes, which cannot carry our config) is public like the document it shows.
+    if (request.routeOptions.config.public || request.routeOptions.url?.startsWith('/api/docs')) return;
     if (!request.session) throw new DomainError('UNAUTHENTICATED');
     if (!safeMethods.has(request.method) && request.headers['x-csrf-token'] !== request.session.csrf_token) {
       throw new DomainError('CSRF_FAILED');

@@ -2,7 +2,13 @@ import { DomainError, type ErrorCode, type FieldIssue, isDomainError, messageFor
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pickLanguage } from './language.ts';
 
-function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, fields: FieldIssue[] = []) {
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  fields: FieldIssue[] = [],
+  detail?: Record<string, unknown>,
+) {
   const lang = pickLanguage(request.headers['accept-language']);
   const err = new DomainError(code, fields);
   const body = {
@@ -10,6 +16,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode
       code,
       message: messageFor(code, lang),
       ...(fields.length > 0 && { fields: fields.map((f) => ({ field: f.field, code: f.code, message: messageFor(f.code, lang) })) }),
+      ...(detail && { detail }),
     },
   };
   return reply.status(err.status).type('application/json; charset=utf-8').send(body);
@@ -34,16 +41,17 @@ function isDbUnavailable(err: Error & { code?: string }): boolean {
 }
 
 /** Every error leaves in the one shape: {"error": {"code", "message"}} with the message in the client's language. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, options: { spa: boolean }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isDomainError(error)) return sendError(request, reply, error.code, error.fields);
+    if (isDomainError(error)) return sendError(request, reply, error.code, error.fields, error.detail);
     if (error.validation) {
-      const fields = error.validation.map((v) => ({
-        field: (v.instancePath || `/${(v.params as { missingProperty?: string }).missingProperty ?? ''}`)
-          .replace(/^\//, '')
-          .replace(/\//g, '.'),
-        code: 'VALIDATION_FAILED' as const,
-      }));
+      const fields = error.validation.map((v) => {
+        // A missing or an unknown property is named by its parent's path plus the property itself.
+        const params = v.params as { missingProperty?: string; additionalProperty?: string };
+        const leaf = params.missingProperty ?? params.additionalProperty;
+        const path = leaf === undefined ? v.instancePath : `${v.instancePath}/${leaf}`;
+        return { field: path.replace(/^\//, '').replace(/\//g, '.'), code: 'VALIDATION_FAILED' as const };
+      });
       return sendError(request, reply, 'VALIDATION_FAILED', fields);
     }
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
@@ -58,5 +66,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, 'INTERNAL');
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'ROUTE_NOT_FOUND'));
+  // With the web app built, client-side routes (/login, /stores, …) load its single page; unknown API
+  // routes and missing files (anything with an extension) stay a JSON 404.
+  app.setNotFoundHandler((request, reply) =>
+    options.spa && request.method === 'GET' && !/^\/(api|p)(\/|\?|$)/.test(request.url) && !/\.[a-z0-9]+(\?|$)/i.test(request.url)
+      ? reply.sendFile('index.html')
+      : routeNotFound(request, reply),
+  );
+}
+
+export function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, 'ROUTE_NOT_FOUND');
 }

@@ -18,9 +18,11 @@ const keyPattern = /^[\x21-\x7e]{1,100}$/;
 const abandonedAfterMs = 5 * 60_000;
 
 function requestHash(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`)
-    .digest('hex');
+  const hash = createHash('sha256').update(
+    `${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.query)}\n`,
+  );
+  // Uploads arrive as raw bytes: hash them as they are rather than as a JSON dump of a Buffer.
+  return (Buffer.isBuffer(request.body) ? hash.update(request.body) : hash.update(JSON.stringify(request.body ?? null))).digest('hex');
 }
 
 export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
@@ -31,13 +33,15 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     if (header === undefined || !request.routeOptions.config.idempotent || !request.actor) return;
     if (typeof header !== 'string' || !keyPattern.test(header)) throw new DomainError('IDEMPOTENCY_KEY_INVALID');
     const merchantId = request.actor.merchantId;
+    // Keys are the caller's own: another person reusing a key must not receive this person's answer.
+    const key = `${request.actor.userId}:${header}`;
     const hash = requestHash(request);
     const now = ctx.now();
-    if (await ctx.repos.idempotency.claim(merchantId, header, hash, now)) {
-      request.idempotencyKey = header;
+    if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) {
+      request.idempotencyKey = key;
       return;
     }
-    const prior = await ctx.repos.idempotency.find(merchantId, header);
+    const prior = await ctx.repos.idempotency.find(merchantId, key);
     if (!prior) throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     if (prior.request_hash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
     if (prior.status === 'done' && prior.response_status !== null) {
@@ -48,19 +52,20 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
         .send(prior.response_body);
     }
     if (now - prior.created_at > abandonedAfterMs) {
-      await ctx.repos.idempotency.release(merchantId, header);
-      if (await ctx.repos.idempotency.claim(merchantId, header, hash, now)) {
-        request.idempotencyKey = header;
+      await ctx.repos.idempotency.release(merchantId, key);
+      if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) {
+        request.idempotencyKey = key;
         return;
       }
     }
     throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
   });
 
-  // Answers the request made are kept (success or a refusal); a server error frees the key for a retry.
+  // Successes are kept and replayed. A refusal changed nothing, so it frees the key: the person can fix
+  // what was refused (add the missing account, say) and send the same request again.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.idempotencyKey || !request.actor) return payload;
-    if (reply.statusCode >= 500) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
+    if (reply.statusCode >= 400) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
     else await ctx.repos.idempotency.complete(request.actor.merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
     return payload;
   });

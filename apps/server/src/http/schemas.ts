@@ -7,6 +7,7 @@ export const ErrorBody = Type.Object(
       code: Type.String({ description: 'Stable error code from the catalogue' }),
       message: Type.String({ description: 'Human message in the language asked for by Accept-Language' }),
       fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
+      detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),
   },
   { $id: 'Error' },

@@ -1,10 +1,11 @@
 import type { Session, User } from '@paydesk/db';
 import { DomainError, normalizeEmail, normalizeMobile } from '@paydesk/domain';
-import { assertAcceptablePassword, dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
 import type { AppContext } from '../context.ts';
 import { auditRow } from './audit.ts';
+import { FieldChecker } from './fields.ts';
 import { type CodeTarget, maskTarget, OtpService } from './otp.service.ts';
-import { limits, RateLimiter } from './rate-limiter.ts';
+import { limits, PasswordFailures, RateLimiter } from './rate-limiter.ts';
 import { type IssuedSession, SessionService } from './session.service.ts';
 
 export interface ClientMeta {
@@ -25,11 +26,13 @@ export class AuthService {
   private readonly otp: OtpService;
   private readonly sessions: SessionService;
   private readonly limiter: RateLimiter;
+  private readonly failures: PasswordFailures;
 
   constructor(private readonly ctx: AppContext) {
     this.otp = new OtpService(ctx);
     this.sessions = new SessionService(ctx);
     this.limiter = new RateLimiter(ctx.repos.rateLimits, ctx.now);
+    this.failures = new PasswordFailures(this.limiter);
   }
 
   /**
@@ -39,18 +42,16 @@ export class AuthService {
   async signInWithPassword(login: string, password: string, meta: ClientMeta): Promise<IssuedSession> {
     await this.limiter.consume(`login:ip:${meta.ip}`, limits.loginPerIp);
     const target = parseLogin(login);
-    const failKey = `login-fail:${target?.address ?? login.trim().toLowerCase()}`;
-    if (await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin)) throw new DomainError('ACCOUNT_LOCKED');
+    const failLogin = target?.address ?? login.trim().toLowerCase();
+    if (await this.failures.isLocked(failLogin)) throw new DomainError('ACCOUNT_LOCKED');
 
     const user = target ? await this.findUser(target) : undefined;
     const ok = await verifyPassword(user?.password_hash ?? dummyHash, password);
     if (!user || !ok) {
-      await this.limiter.consume(failKey, { ...limits.passwordFailuresPerLogin, max: Number.MAX_SAFE_INTEGER });
-      if (await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin)) throw new DomainError('ACCOUNT_LOCKED');
-      throw new DomainError('LOGIN_FAILED');
+      throw new DomainError((await this.failures.fail(failLogin)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
     }
     if (user.status !== 'active') throw new DomainError('ACCOUNT_NOT_ACTIVE');
-    await this.limiter.reset(failKey);
+    await this.failures.clear(failLogin);
     if (user.pin_failures > 0) await this.ctx.repos.users.clearPinFailures(user.id);
     return this.sessions.issue(user, meta);
   }
@@ -60,7 +61,9 @@ export class AuthService {
     const target = parseLogin(login);
     if (!target) throw new DomainError('VALIDATION_FAILED', [{ field: 'login', code: 'MOBILE_INVALID' }]);
     const user = await this.findUser(target);
-    if (user && user.status === 'active') await this.otp.send(target, purpose, user.merchant_id, meta.ip);
+    const active = user?.status === 'active' ? user : undefined;
+    // Without an account nothing is sent, but the 60 s pause and the limits apply alike, so no answer differs.
+    await this.otp.send(target, purpose, active?.merchant_id ?? null, meta.ip, { deliver: active !== undefined });
     return { sentTo: maskTarget(target) };
   }
 
@@ -74,7 +77,9 @@ export class AuthService {
   }
 
   async resetPassword(login: string, code: string, newPassword: string, meta: ClientMeta): Promise<void> {
-    assertAcceptablePassword(newPassword);
+    const f = new FieldChecker();
+    f.password('newPassword', newPassword);
+    f.done();
     const target = parseLogin(login);
     if (!target) throw new DomainError('CODE_INVALID');
     await this.otp.verify(target.address, 'reset', code, meta.ip);
@@ -83,7 +88,7 @@ export class AuthService {
     const hash = await hashPassword(newPassword);
     await this.ctx.repos.users.update(user.merchant_id, user.id, { password_hash: hash, pin_failures: 0, updated_at: this.ctx.now() });
     await this.ctx.repos.sessions.deleteForUser(user.merchant_id, user.id);
-    await this.limiter.reset(`login-fail:${target.address}`);
+    await this.failures.clear(target.address);
     await this.ctx.repos.audit.append(auditRow(this.ctx, user.merchant_id, user.id, 'user.password_reset', 'user', user.id, {}));
   }
 

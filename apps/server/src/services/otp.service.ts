@@ -1,7 +1,7 @@
 import { newId, type OtpCode, type OtpPurpose } from '@paydesk/db';
 import { DomainError } from '@paydesk/domain';
 import { type AppContext, inTransaction } from '../context.ts';
-import { hashCode, safeEqualHex, sixDigitCode } from '../crypto/tokens.ts';
+import { hashCode, randomToken, safeEqualHex, sixDigitCode } from '../crypto/tokens.ts';
 import type { MessageChannel } from '../messaging/transport.ts';
 import { limits, RateLimiter } from './rate-limiter.ts';
 
@@ -28,12 +28,26 @@ export class OtpService {
     this.limiter = new RateLimiter(ctx.repos.rateLimits, ctx.now);
   }
 
-  async send(target: CodeTarget, purpose: OtpPurpose, merchantId: string | null, ip: string): Promise<void> {
+  /**
+   * `deliver: false` is for an address without an account: the same pause, limits and answer as a real
+   * send, but what is stored is a placeholder that matches no code, and nothing is sent.
+   */
+  async send(
+    target: CodeTarget,
+    purpose: OtpPurpose,
+    merchantId: string | null,
+    ip: string,
+    options: { deliver?: boolean } = {},
+  ): Promise<void> {
     const now = this.ctx.now();
     const latest = await this.ctx.repos.otp.latest(target.address, purpose);
     if (latest && now - latest.created_at < resendAfterMs) throw new DomainError('CODE_TOO_SOON');
     await this.limiter.consume(`code-send:ip:${ip}`, limits.codeSendPerIp);
     await this.limiter.consume(`code-send:to:${target.address}`, limits.codeSendPerTarget);
+    if (options.deliver === false) {
+      await this.placeholder(target, purpose);
+      return;
+    }
 
     const code = sixDigitCode();
     await inTransaction(this.ctx, async (repos) => {
@@ -59,6 +73,26 @@ export class OtpService {
       });
     });
     this.ctx.nudgeWorker();
+  }
+
+  /**
+   * Records a code that is never sent and that no six digits can match, so that an address without an
+   * account meets the same 60 s pause and limits as one with an account. Returns the row's id.
+   */
+  async placeholder(target: CodeTarget, purpose: OtpPurpose): Promise<string> {
+    const now = this.ctx.now();
+    const id = newId();
+    await this.ctx.repos.otp.insert({
+      id,
+      merchant_id: null,
+      target: target.address,
+      purpose,
+      code_hash: hashCode(this.ctx.secrets.rawKey, purpose, target.address, randomToken()),
+      created_at: now,
+      expires_at: now + codeTtlMs,
+      consumed_at: null,
+    });
+    return id;
   }
 
   /** Sends a plain notice (no code) through the same outbox, e.g. "someone tried to register with your number". */

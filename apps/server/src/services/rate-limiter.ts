@@ -31,6 +31,44 @@ export class RateLimiter {
   async reset(key: string): Promise<void> {
     await this.repo.reset(key);
   }
+
+  /** Starts a lock on key now; it holds for as long as the caller's isLocked says. */
+  async lock(key: string): Promise<void> {
+    await this.repo.hit(key, this.now());
+  }
+
+  async isLocked(key: string, durationMs: number): Promise<boolean> {
+    const since = await this.repo.latestWindowStart(key);
+    return since !== undefined && this.now() - since < durationMs;
+  }
+}
+
+/**
+ * Wrong passwords per login (a phone or e-mail, whether or not an account has it). The fifth within a
+ * 15-minute window locks the login for a full 15 minutes from then: counting in fixed windows alone
+ * would let a lock that began late in a window end at the window's edge, seconds later.
+ */
+export class PasswordFailures {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  isLocked(login: string): Promise<boolean> {
+    return this.limiter.isLocked(`login-lock:${login}`, limits.passwordFailuresPerLogin.windowMs);
+  }
+
+  /** Counts a wrong password; true when it locked the login. */
+  async fail(login: string): Promise<boolean> {
+    const failKey = `login-fail:${login}`;
+    await this.limiter.consume(failKey, { ...limits.passwordFailuresPerLogin, max: Number.MAX_SAFE_INTEGER });
+    if (!(await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin))) return false;
+    await this.limiter.lock(`login-lock:${login}`);
+    await this.limiter.reset(failKey);
+    return true;
+  }
+
+  async clear(login: string): Promise<void> {
+    await this.limiter.reset(`login-fail:${login}`);
+    await this.limiter.reset(`login-lock:${login}`);
+  }
 }
 
 const minute = 60_000;

@@ -61,6 +61,9 @@ export class RegistrationService {
     // A phone or e-mail that already has an account gets a notice instead of a code, and the answer is
     // the same as for a new one: the form must not reveal who has an account.
     if (await this.ctx.repos.users.existsWithPhoneOrEmail(form.phone, form.email)) {
+      // Hashing anyway keeps the timing alike; the placeholder lets a resend answer as for a real registration.
+      await hashPassword(input.password);
+      const registrationId = await this.otp.placeholder(target, 'register');
       await this.otp.notify(
         target,
         null,
@@ -68,7 +71,7 @@ export class RegistrationService {
         '有人尝试用你的手机号或邮箱注册 Paydesk 商户。你已有账号，请直接登录；如非本人操作，请忽略。\n' +
           'Someone tried to register a Paydesk merchant with your number or e-mail. You already have an account: sign in instead.',
       );
-      return { registrationId: newId(), verifyBy: input.verifyBy, sentTo: maskTarget(target) };
+      return { registrationId, verifyBy: input.verifyBy, sentTo: maskTarget(target) };
     }
 
     const merchantId = newId();
@@ -110,12 +113,16 @@ export class RegistrationService {
 
   async resend(registrationId: string, meta: ClientMeta): Promise<{ sentTo: string }> {
     const merchant = await this.ctx.repos.merchants.findById(registrationId);
-    const last = merchant?.status === 'pending' ? await this.ctx.repos.otp.latestForMerchant(merchant.id, 'register') : undefined;
-    if (!merchant || !last) throw new DomainError('CODE_INVALID');
+    // A registration that got a notice instead of a code (the address has an account) answers alike, sending nothing.
+    const placeholder = merchant ? undefined : await this.ctx.repos.otp.findPlaceholder(registrationId, 'register');
+    const last =
+      placeholder ?? (merchant?.status === 'pending' ? await this.ctx.repos.otp.latestForMerchant(merchant.id, 'register') : undefined);
+    if (!last) throw new DomainError('CODE_INVALID');
     const target: CodeTarget = last.target.includes('@')
       ? { channel: 'email', address: last.target }
       : { channel: 'sms', address: last.target };
-    await this.otp.send(target, 'register', merchant.id, meta.ip);
+    if (placeholder) await this.otp.send(target, 'register', null, meta.ip, { deliver: false });
+    else await this.otp.send(target, 'register', merchant?.id ?? null, meta.ip);
     return { sentTo: maskTarget(target) };
   }
 

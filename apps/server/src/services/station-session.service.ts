@@ -4,7 +4,7 @@ import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { AppContext } from '../context.ts';
 import type { Actor } from './actor.ts';
 import type { ClientMeta } from './auth.service.ts';
-import { limits } from './rate-limiter.ts';
+import { limits, PasswordFailures, RateLimiter } from './rate-limiter.ts';
 import { type IssuedSession, SessionService } from './session.service.ts';
 
 /** A shared counter PC: open it as a station once, then staff take turns with a short PIN. */
@@ -56,7 +56,13 @@ export class StationSessionService {
   async setOwnPin(actor: Actor, pin: string, password: string): Promise<void> {
     if (checkPin(pin) !== 'ok') throw new DomainError('PIN_INVALID', [{ field: 'pin', code: 'PIN_INVALID' }]);
     const user = await this.ctx.repos.users.findById(actor.merchantId, actor.userId);
-    if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) throw new DomainError('LOGIN_FAILED');
+    if (!user?.password_hash) throw new DomainError('LOGIN_FAILED');
+    // The password check counts toward the same lock-out as signing in, or this would be a way to guess it.
+    const failures = new PasswordFailures(new RateLimiter(this.ctx.repos.rateLimits, this.ctx.now));
+    if (await failures.isLocked(user.phone)) throw new DomainError('ACCOUNT_LOCKED');
+    if (!(await verifyPassword(user.password_hash, password))) {
+      throw new DomainError((await failures.fail(user.phone)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
+    }
     await this.ctx.repos.users.update(actor.merchantId, user.id, {
       pin_hash: await hashPassword(pin),
       pin_failures: 0,

@@ -49,9 +49,13 @@ export class StoreService {
     return { ...before, name, address, updated_at: now };
   }
 
-  listStations(actor: Actor, storeId?: string): Promise<Station[]> {
+  async listStations(actor: Actor, storeId?: string): Promise<Station[]> {
     requirePermission(actor, 'station.read');
-    if (storeId) assertStoreVisible(actor, storeId);
+    if (storeId) {
+      assertStoreVisible(actor, storeId);
+      // A store of another merchant (or none at all) is missing, for an owner as for anyone else.
+      if (!(await this.ctx.repos.stores.findById(actor.merchantId, storeId))) throw new DomainError('NOT_FOUND');
+    }
     return this.ctx.repos.stations.list(actor.merchantId, storeId ?? storeScope(actor));
   }
 

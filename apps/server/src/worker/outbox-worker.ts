@@ -20,7 +20,8 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  private stopped = false;
+  /** Until start(), nudges do nothing: an app built with startWorker: false runs passes only by hand. */
+  private stopped = true;
 
   constructor(
     private readonly ctx: AppContext,

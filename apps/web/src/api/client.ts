@@ -14,13 +14,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: FieldError[];
+  /** Machine-readable extras some errors carry (an upload's `verdict`, a mismatch's `allowed` methods). */
+  readonly detail: Record<string, unknown> | null;
 
-  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], detail: Record<string, unknown> | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.detail = detail;
   }
 }
 
@@ -99,7 +102,11 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
   }
 
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
+  return settle<T>(res.status, await res.text(), opts);
+}
+
+/** Turns a response's status and text into the parsed body, or throws the ApiError it carries. */
+function settle<T>(status: number, text: string, opts: RequestOptions): T {
   let data: unknown;
   try {
     data = text === '' ? undefined : JSON.parse(text);
@@ -107,20 +114,70 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
     data = undefined;
   }
 
-  if (!res.ok) {
+  if (status < 200 || status > 299) {
     const err = isRecord(data) && isRecord(data.error) ? data.error : null;
     const apiError = err
       ? new ApiError(
-          res.status,
-          String(err.code ?? `HTTP_${res.status}`),
-          String(err.message ?? state.fallback('unexpected', res.status)),
+          status,
+          String(err.code ?? `HTTP_${status}`),
+          String(err.message ?? state.fallback('unexpected', status)),
           parseFields(err.fields),
+          isRecord(err.detail) ? err.detail : null,
         )
-      : new ApiError(res.status, `HTTP_${res.status}`, state.fallback('unexpected', res.status));
-    if (res.status === 401 && !opts.anonymous && apiError.code === 'UNAUTHENTICATED') state.onUnauthenticated();
+      : new ApiError(status, `HTTP_${status}`, state.fallback('unexpected', status));
+    if (status === 401 && !opts.anonymous && apiError.code === 'UNAUTHENTICATED') state.onUnauthenticated();
     throw apiError;
   }
   return data as T;
+}
+
+export interface UploadOptions extends RequestOptions {
+  /** Share of the body sent so far, 0–1; it reaches 1 before the server has answered. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * POSTs raw bytes (an image) as the body, with the same headers and error handling as `request`.
+ * Uses XMLHttpRequest because fetch reports no upload progress.
+ */
+export function uploadBinary<T>(path: string, body: Blob, opts: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', state.lang);
+    xhr.setRequestHeader('Content-Type', body.type || 'application/octet-stream');
+    if (state.csrfToken) xhr.setRequestHeader('X-CSRF-Token', state.csrfToken);
+    if (opts.idempotencyKey) xhr.setRequestHeader('Idempotency-Key', opts.idempotencyKey);
+    const onProgress = opts.onProgress;
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+      xhr.upload.onload = () => onProgress(1);
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', state.fallback('network')));
+    xhr.onabort = () => reject(new ApiError(0, 'NETWORK', state.fallback('network')));
+    xhr.onload = () => {
+      try {
+        resolve(settle<T>(xhr.status, xhr.responseText, opts));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    xhr.send(body);
+  });
+}
+
+/**
+ * True when the server answered a request with a definite refusal (4xx). The server keeps that answer
+ * under the request's Idempotency-Key and would replay it, so a later try of the same body — after the
+ * cause was fixed elsewhere, say a missing account now set — needs a fresh key (`keeper.reset()`).
+ * Network failures and 5xx keep the key: the first try may or may not have happened.
+ */
+export function isDefiniteRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status >= 400 && err.status < 500;
 }
 
 /**

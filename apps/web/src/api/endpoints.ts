@@ -1,5 +1,12 @@
-import { request } from './client.ts';
+import { request, uploadBinary } from './client.ts';
 import type {
+  Binding,
+  BindingInput,
+  BindingPreview,
+  ChannelAccount,
+  Code,
+  CodeHistory,
+  GenerateCodeBody,
   Items,
   Merchant,
   NewStaffBody,
@@ -11,9 +18,26 @@ import type {
   Station,
   StationUser,
   Store,
+  UnionpayEmvBody,
+  UploadResult,
 } from './types.ts';
 
 const anonymous = { anonymous: true } as const;
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | boolean | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Same-origin GET addresses used directly by <img> and download links (the session cookie goes along). */
+export const codeUrls = {
+  qr: (id: string, size = 256) => `/api/codes/${enc(id)}/qr.png?size=${size}`,
+  image: (id: string) => `/api/codes/${enc(id)}/image`,
+  card: (id: string, format: 'pdf' | 'png', size: 'A6' | 'A5') => `/api/codes/${enc(id)}/card${query({ format, size })}`,
+};
 
 export const api = {
   register: (body: RegisterBody) => request<RegisterAccepted>('POST', '/api/auth/register', body, anonymous),
@@ -53,4 +77,30 @@ export const api = {
   staff: () => request<Items<Staff>>('GET', '/api/staff'),
   createStaff: (body: NewStaffBody, idempotencyKey: string) => request<Staff>('POST', '/api/staff', body, { idempotencyKey }),
   updateStaff: (id: string, body: StaffPatch) => request<Staff>('PATCH', `/api/staff/${encodeURIComponent(id)}`, body),
+
+  codes: (filter: { storeId?: string; stationId?: string } = {}) => request<Items<Code>>('GET', `/api/codes${query(filter)}`),
+  code: (id: string) => request<Code>('GET', `/api/codes/${enc(id)}`),
+  generateCode: (body: GenerateCodeBody, idempotencyKey: string) => request<Code>('POST', '/api/codes', body, { idempotencyKey }),
+  uploadCode: (
+    placement: { storeId: string; stationId?: string | null },
+    image: Blob,
+    idempotencyKey: string,
+    onProgress?: (fraction: number) => void,
+  ) =>
+    uploadBinary<UploadResult>(`/api/codes/upload${query({ storeId: placement.storeId, stationId: placement.stationId })}`, image, {
+      idempotencyKey,
+      ...(onProgress && { onProgress }),
+    }),
+  disableCode: (id: string) => request<Code>('POST', `/api/codes/${enc(id)}/disable`),
+  enableCode: (id: string) => request<Code>('POST', `/api/codes/${enc(id)}/enable`),
+  codeHistory: (id: string) => request<CodeHistory>('GET', `/api/codes/${enc(id)}/history`),
+
+  previewBinding: (body: BindingInput) => request<BindingPreview>('POST', '/api/bindings/preview', body),
+  createBinding: (body: BindingInput, idempotencyKey: string) => request<Binding>('POST', '/api/bindings', body, { idempotencyKey }),
+  bindings: (filter: { codeId?: string; active?: boolean } = {}) =>
+    request<Items<Binding>>('GET', `/api/bindings${query({ codeId: filter.codeId, active: filter.active ? true : undefined })}`),
+  retireBinding: (id: string) => request<Binding>('POST', `/api/bindings/${enc(id)}/retire`),
+
+  channels: () => request<Items<ChannelAccount>>('GET', '/api/channels'),
+  saveUnionpayEmv: (body: UnionpayEmvBody) => request<ChannelAccount>('PUT', '/api/channels/unionpay-emv', body),
 };

@@ -2,6 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { setApiLanguage, setFallbackMessages } from '../api/client.ts';
 import { en } from './en.ts';
+import { paymentsEn } from './payments.en.ts';
+import { paymentsZhCN } from './payments.zh-CN.ts';
 import { zhCN } from './zh-CN.ts';
 
 export const languages = ['zh-CN', 'en'] as const;
@@ -30,6 +32,9 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
   initAsync: false,
 });
+// The payment pages keep their texts in files of their own, merged in deeply (their menu names join `nav`).
+i18next.addResourceBundle('zh-CN', 'translation', paymentsZhCN, true, false);
+i18next.addResourceBundle('en', 'translation', paymentsEn, true, false);
 
 setApiLanguage(initial);
 document.documentElement.lang = initial;

@@ -4,6 +4,7 @@ import { Button, Card, Col, Flex, Progress, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api/endpoints.ts';
+import { paymentsApi } from '../api/payments.ts';
 import { LoadError } from '../components/LoadError.tsx';
 import { useLoad } from '../components/useLoad.ts';
 import { useRequiredSession } from '../session/SessionContext.tsx';
@@ -34,21 +35,30 @@ export function GuidePage() {
   const session = useRequiredSession();
   const role = session.user.role;
   const progress = useLoad(async () => {
-    const [stores, stations, staff] = await Promise.all([
+    const [stores, stations, staff, codes, bindings, paid] = await Promise.all([
       api.stores(),
       api.stations(),
       can(role, 'staff.read') ? api.staff() : Promise.resolve({ items: [] }),
+      api.codes(),
+      api.bindings({ active: true }),
+      paymentsApi.list({ status: 'succeeded' }, null, 1),
     ]);
     return {
       stores: stores.items.length,
       stations: stations.items.length,
       staff: staff.items.filter((s) => s.id !== session.user.id).length,
+      codes: codes.items.length,
+      bindings: bindings.items.length,
+      payments: paid.totals.count,
     };
   }, `${role}:${session.user.id}`);
 
   const p = progress.data;
   const storeStation = !!p && p.stores > 0 && p.stations > 0;
   const hasStaff = !!p && p.staff > 0;
+  const hasCode = !!p && p.codes > 0;
+  const hasBinding = !!p && p.bindings > 0;
+  const hasPayment = !!p && p.payments > 0;
 
   const steps: Step[] = [
     { n: 1, key: 'channels', checks: [], links: [{ to: '/channels', label: t('nav.channels'), comingSoon: true }], comingSoon: true },
@@ -59,18 +69,30 @@ export function GuidePage() {
       links: [{ to: '/account', label: t('guide.linkAccount') }],
       comingSoon: false,
     },
-    { n: 3, key: 'codes', checks: [], links: [{ to: '/codes', label: t('nav.codes'), comingSoon: true }], comingSoon: true },
+    { n: 3, key: 'codes', checks: [{ key: 'code', done: hasCode }], links: [{ to: '/codes', label: t('nav.codes') }], comingSoon: false },
     {
       n: 4,
       key: 'bindings',
-      checks: [{ key: 'storeStation', done: storeStation }],
+      checks: [
+        { key: 'storeStation', done: storeStation },
+        { key: 'binding', done: hasBinding },
+      ],
       links: [
         { to: '/stores', label: t('guide.linkStores') },
-        { to: '/bindings', label: t('nav.bindings'), comingSoon: true },
+        { to: '/bindings', label: t('nav.bindings') },
       ],
-      comingSoon: true,
+      comingSoon: false,
     },
-    { n: 5, key: 'payments', checks: [], links: [{ to: '/payments', label: t('nav.payments'), comingSoon: true }], comingSoon: true },
+    {
+      n: 5,
+      key: 'payments',
+      checks: [{ key: 'payment', done: hasPayment }],
+      links: [
+        { to: '/sim', label: t('nav.sim') },
+        { to: '/cashier', label: t('nav.cashier') },
+      ],
+      comingSoon: false,
+    },
     {
       n: 6,
       key: 'training',
@@ -154,7 +176,12 @@ export function GuidePage() {
                 </Flex>
                 <Typography.Paragraph>{t(`guide.steps.${step.key}.desc`)}</Typography.Paragraph>
                 {step.checks.map((c) => (
-                  <Typography.Paragraph key={c.key} style={{ marginBottom: 8 }} data-testid={`guide-check-${c.key}`}>
+                  <Typography.Paragraph
+                    key={c.key}
+                    style={{ marginBottom: 8 }}
+                    data-testid={`guide-check-${c.key}`}
+                    data-done={c.done ? 'true' : 'false'}
+                  >
                     {c.done ? <CheckCircleFilled style={{ color: '#52c41a' }} /> : <MinusCircleOutlined style={{ color: '#bfbfbf' }} />}{' '}
                     {t(`guide.checks.${c.key}`)}
                   </Typography.Paragraph>

@@ -1,7 +1,8 @@
-import { DesktopOutlined, SwapOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Empty, Flex, Modal, Row, Skeleton, Tag, Typography } from 'antd';
+import { DesktopOutlined, PayCircleOutlined, SwapOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Empty, Flex, Modal, Row, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { api } from '../api/endpoints.ts';
 import type { StationUser } from '../api/types.ts';
 import { FormError, serverErrorMessage, useSubmit } from '../components/forms.tsx';
@@ -192,6 +193,7 @@ function SwitchUserModal({ open, onClose }: { open: boolean; onClose: () => void
 export function StationPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
+  const navigate = useNavigate();
   const [switching, setSwitching] = useState(false);
   const [changing, setChanging] = useState(false);
   const station = session.station;
@@ -240,7 +242,19 @@ export function StationPage() {
           </Col>
           <Col xs={24} lg={14}>
             <Card title={t('station.sellingTitle')} style={{ height: '100%' }}>
-              <Alert type="info" showIcon title={t('comingSoon.title')} description={t('station.sellingPlaceholder')} />
+              <Flex vertical gap={12}>
+                <Typography.Text type="secondary">{t('cashier.stationHint')}</Typography.Text>
+                <Button
+                  type="primary"
+                  size="large"
+                  icon={<PayCircleOutlined />}
+                  style={{ height: 72, fontSize: 22 }}
+                  onClick={() => navigate('/cashier')}
+                  data-testid="station-go-cashier"
+                >
+                  {t('cashier.goCashier')}
+                </Button>
+              </Flex>
             </Card>
           </Col>
         </Row>

@@ -1,13 +1,18 @@
 import type { Dialect } from '../connect.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { BindingRepository } from './binding.repository.ts';
+import { ChannelAccountRepository } from './channel-account.repository.ts';
+import { CollectionCodeRepository } from './collection-code.repository.ts';
 import { DevMessageRepository } from './dev-message.repository.ts';
 import type { Executor } from './executor.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 import { MerchantRepository } from './merchant.repository.ts';
 import { OtpRepository } from './otp.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
+import { PaymentRepository } from './payment.repository.ts';
 import { RateLimitRepository } from './rate-limit.repository.ts';
 import { SessionRepository } from './session.repository.ts';
+import { SimRepository } from './sim.repository.ts';
 import { StationRepository } from './station.repository.ts';
 import { StoreRepository } from './store.repository.ts';
 import { UserRepository } from './user.repository.ts';
@@ -25,9 +30,15 @@ export function repositories(db: Executor, dialect: Dialect) {
     stations: new StationRepository(db),
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
+    codes: new CollectionCodeRepository(db),
+    bindings: new BindingRepository(db),
+    channelAccounts: new ChannelAccountRepository(db),
+    payments: new PaymentRepository(db),
+    sim: new SimRepository(db),
   };
 }
 
 export type Repositories = ReturnType<typeof repositories>;
 export type { IdempotencyRecord } from './idempotency.repository.ts';
+export type { PaymentFilter } from './payment.repository.ts';
 export type { Executor };

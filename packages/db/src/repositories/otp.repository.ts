@@ -19,6 +19,17 @@ export class OtpRepository {
       .executeTakeFirst();
   }
 
+  /** A code row that belongs to no merchant (stands in for a registration that got a notice instead). */
+  async findPlaceholder(id: string, purpose: OtpPurpose): Promise<OtpCode | undefined> {
+    return this.db
+      .selectFrom('otp_codes')
+      .selectAll()
+      .where('id', '=', id)
+      .where('purpose', '=', purpose)
+      .where('merchant_id', 'is', null)
+      .executeTakeFirst();
+  }
+
   async latestForMerchant(merchantId: string, purpose: OtpPurpose): Promise<OtpCode | undefined> {
     return this.db
       .selectFrom('otp_codes')

@@ -28,6 +28,18 @@ export class RateLimitRepository {
     return row ? Number(row.count) : 0;
   }
 
+  /** The newest window start kept for key; a lock is kept as one row whose window starts when it began. */
+  async latestWindowStart(key: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('rate_limits')
+      .select('window_start')
+      .where('key', '=', key)
+      .orderBy('window_start', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.window_start) : undefined;
+  }
+
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }

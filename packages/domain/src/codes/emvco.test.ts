@@ -654,7 +654,8 @@ describe('robustness: truncations and mutations never throw', () => {
     const start = performance.now();
     expect(expectError(decodeEmv(huge)).reason).toBe('too_long');
     expect(expectError(decodeEmv('老'.repeat(100_000))).reason).toBe('too_long');
-    expect(performance.now() - start).toBeLessThan(50);
+    // Catastrophic backtracking would take minutes; the bound is loose so a busy machine never trips it.
+    expect(performance.now() - start).toBeLessThan(2000);
   });
 
   it('accepts exactly 512 characters and refuses 513', () => {

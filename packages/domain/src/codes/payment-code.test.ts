@@ -118,7 +118,8 @@ describe('classifyPaymentCode: what a keyboard-wedge scanner types', () => {
     const start = performance.now();
     expect(classifyPaymentCode('1'.repeat(100_000))).toEqual({ wallet: 'unsupported', code: '' });
     expect(classifyPaymentCode(`134567890123456789${' '.repeat(100_000)}`)).toEqual({ wallet: 'unsupported', code: '' });
-    expect(performance.now() - start).toBeLessThan(20);
+    // Catastrophic backtracking would take minutes; the bound is loose so a busy machine never trips it.
+    expect(performance.now() - start).toBeLessThan(2000);
   });
 
   it('examines up to 64 characters of input (padding included)', () => {

@@ -1,0 +1,121 @@
+import { PassThrough, Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '@paydesk/domain';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { csvChunks } from '../exports/csv.ts';
+import { shanghaiDate } from '../exports/labels.ts';
+import { maxExportRows, RecordTotals, recordRows } from '../exports/records.ts';
+import { writeXlsx } from '../exports/xlsx.ts';
+import { actorOf } from '../http/auth.plugin.ts';
+import { errorResponses, Id, IdParams } from '../http/schemas.ts';
+import { renderEscPos } from '../receipts/escpos.ts';
+import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
+import { receiptOf } from '../receipts/model.ts';
+import { requirePermission, storeScope } from '../services/actor.ts';
+import type { PaymentService } from '../services/payment.service.ts';
+
+const tags = ['payments'];
+const Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const downloadHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/**
+ * Exports of the transaction records and printable receipts (issue 4 item 8). The filters and the
+ * visibility rules are those of GET /api/payments: an owner sees every store, a manager their store,
+ * a cashier only their own sales.
+ */
+export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: PaymentService): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/api/payments/export',
+    {
+      schema: {
+        tags,
+        summary: 'Download the transaction records (流水) as CSV or XLSX, with a totals row',
+        description: `Takes the filters of GET /api/payments; at most ${maxExportRows} records (more → EXPORT_TOO_LARGE: narrow the filter).`,
+        querystring: Type.Object(
+          {
+            format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+            from: Type.Optional(Type.Integer({ description: 'epoch ms, inclusive' })),
+            to: Type.Optional(Type.Integer({ description: 'epoch ms, exclusive' })),
+            storeId: Type.Optional(Id),
+            stationId: Type.Optional(Id),
+            cashierId: Type.Optional(Id),
+            method: Type.Optional(Type.String({ maxLength: 20 })),
+            status: Type.Optional(
+              Type.Union(['created', 'pending', 'succeeded', 'failed', 'expired', 'cancelled'].map((s) => Type.Literal(s))),
+            ),
+            minFen: Type.Optional(Fen),
+            maxFen: Type.Optional(Fen),
+            outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.String({ description: 'The file: CSV (UTF-8 with BOM) or XLSX' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      requirePermission(actor, 'payment.read');
+      const { format = 'csv', storeId, ...rest } = request.query;
+      const filter = { ...rest, storeId: storeScope(actor) ?? storeId, ...(actor.role === 'cashier' && { cashierId: actor.userId }) };
+      // Refuse up front rather than hand over a silently cut file that an accountant would take as complete.
+      const { count } = await ctx.repos.payments.totals(actor.merchantId, filter);
+      if (count > maxExportRows) throw new DomainError('EXPORT_TOO_LARGE', [], { count, max: maxExportRows });
+
+      const totals = new RecordTotals();
+      const pages = recordRows(ctx, actor.merchantId, filter, totals);
+      reply.headers({
+        ...downloadHeaders,
+        'content-disposition': `attachment; filename="paydesk-records-${shanghaiDate(ctx.now())}.${format}"`,
+      });
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(Readable.from(csvChunks(pages, totals)));
+      const out = new PassThrough();
+      writeXlsx(out, pages, totals).catch((err: Error) => out.destroy(err));
+      return reply.type(xlsxType).send(out);
+    },
+  );
+
+  r.get(
+    '/api/payments/:id/receipt',
+    {
+      schema: {
+        tags,
+        summary: 'The receipt (小票) of a paid payment: printable HTML for 58/80 mm paper, or ESC/POS bytes',
+        description: 'format=escpos answers application/octet-stream for a receipt printer in Chinese mode (GB18030).',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('escpos')])),
+            width: Type.Optional(Type.Union([Type.Literal(58), Type.Literal(80)], { description: 'Paper width in mm (default 80)' })),
+            autoprint: Type.Optional(Type.Boolean({ description: 'HTML only: open the print dialog once loaded' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.String({ description: 'HTML page or ESC/POS bytes' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await receiptOf(ctx, payments, actorOf(request), request.params.id);
+      const { format = 'html', width = 80, autoprint = false } = request.query;
+      reply.headers(downloadHeaders);
+      if (format === 'escpos') {
+        const name = `receipt-${receipt.outTradeNo}-${width}mm.bin`;
+        return reply
+          .type('application/octet-stream')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(renderEscPos(receipt, width));
+      }
+      return reply
+        .headers({
+          'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src ${autoPrintHash}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+          'referrer-policy': 'no-referrer',
+        })
+        .type('text/html; charset=utf-8')
+        .send(renderReceiptHtml(receipt, width, autoprint));
+    },
+  );
+}

@@ -1,0 +1,690 @@
+import type { ChannelOutcome } from '@paydesk/channels';
+import { newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
+import {
+  cashSale,
+  classifyPaymentCode,
+  cleanText,
+  DomainError,
+  isLateSuccess,
+  isValidAmountFen,
+  type PaymentStatus,
+  paymentSourcesFor,
+  refundableFen,
+} from '@paydesk/domain';
+import { type AppContext, inTransaction } from '../context.ts';
+import { type Actor, assertStoreVisible, requirePermission } from './actor.ts';
+import type { ChannelRouter } from './channel-router.ts';
+
+export interface OrderLine {
+  name: string;
+  quantity: number;
+  unitFen: number;
+}
+
+export interface PayInput {
+  flow: 'dynamic_code' | 'code_pay' | 'cash';
+  /** Set by the binding test payment: the payment proves this binding. */
+  bindingId?: string | undefined;
+  authCode?: string | undefined;
+  tenderedFen?: number | undefined;
+  method?: 'wechatpay' | 'alipay' | 'unionpay' | undefined;
+  expiresInMinutes?: number | undefined;
+}
+
+const minute = 60_000;
+/** A customer's payment code is answered within 45 s or reversed: WeChat itself revokes at 45 s. */
+const codePayTimeoutMs = 45_000;
+/** Re-query delays after a payment starts waiting (payments.md §7: every ~5 s, then slower). */
+const requeryDelaysMs = [3_000, 5_000, 5_000, 10_000, 10_000, 15_000, 30_000, 60_000];
+
+const walletMethods: Record<string, 'wechatpay' | 'alipay' | 'unionpay'> = { wechat: 'wechatpay', alipay: 'alipay', unionpay: 'unionpay' };
+
+/** 138****5678-style masking for a payment code: enough to recognise in a dispute, useless to replay. */
+const maskCode = (code: string) => `${code.slice(0, 4)}${'*'.repeat(Math.max(0, code.length - 8))}${code.slice(-4)}`;
+
+function outTradeNo(now: number): string {
+  const stamp = new Date(now + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  return `PD${stamp}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
+}
+
+/**
+ * Taking money (ARCHITECTURE §5). Rows are committed before any channel is called, so a crash can only
+ * leave a payment "pending" (which the worker settles by query), never money taken with no record.
+ */
+export class PaymentService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly channels: ChannelRouter,
+  ) {}
+
+  get maxPaymentFen(): number {
+    return this.ctx.config.maxPaymentFen;
+  }
+
+  /** The client makes the order id, so a retried "charge" after a network error finds the same order. */
+  async createOrder(actor: Actor, input: { id: string; amountFen?: number | undefined; lines?: OrderLine[] | undefined }): Promise<Order> {
+    requirePermission(actor, 'payment.take');
+    const lines = input.lines ?? (input.amountFen !== undefined ? [{ name: '手动金额', quantity: 1, unitFen: input.amountFen }] : []);
+    if (lines.length === 0 || lines.length > 200) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
+    let total = 0;
+    for (const [i, line] of lines.entries()) {
+      const name = cleanText(line.name, { max: 60 });
+      if (!name.ok) throw new DomainError('TEXT_INVALID', [{ field: `lines.${i}.name`, code: 'TEXT_INVALID' }]);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 9999 || !isValidAmountFen(line.unitFen)) {
+        throw new DomainError('AMOUNT_INVALID', [{ field: `lines.${i}`, code: 'AMOUNT_INVALID' }]);
+      }
+      total += line.quantity * line.unitFen;
+    }
+    if (!isValidAmountFen(total)) throw new DomainError('AMOUNT_INVALID');
+    if (total > this.maxPaymentFen) throw new DomainError('AMOUNT_OVER_LIMIT');
+    const station = actor.stationId ? await this.ctx.repos.stations.findById(actor.merchantId, actor.stationId) : undefined;
+    const storeId = station?.store_id ?? actor.storeId;
+    if (!storeId) throw new DomainError('STATION_REQUIRED');
+    const now = this.ctx.now();
+    const order: Order = {
+      merchant_id: actor.merchantId,
+      id: input.id,
+      store_id: storeId,
+      station_id: station?.id ?? null,
+      cashier_id: actor.userId,
+      status: 'open',
+      total_fen: total,
+      lines: JSON.stringify(lines),
+      created_at: now,
+      updated_at: now,
+    };
+    if (await this.ctx.repos.payments.insertOrder(order)) return order;
+    const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, input.id);
+    if (!existing || existing.total_fen !== total || existing.lines !== order.lines) throw new DomainError('ORDER_CONFLICT');
+    return existing;
+  }
+
+  async pay(actor: Actor, orderId: string, input: PayInput): Promise<Payment> {
+    requirePermission(actor, 'payment.take');
+    const order = await this.ctx.repos.payments.findOrder(actor.merchantId, orderId);
+    if (!order) throw new DomainError('NOT_FOUND');
+    assertStoreVisible(actor, order.store_id);
+    if (order.status !== 'open') throw new DomainError('ORDER_NOT_OPEN');
+    const now = this.ctx.now();
+    const amount = order.total_fen;
+
+    if (input.flow === 'cash') return this.payCash(actor, order, input.tenderedFen);
+
+    let method: 'wechatpay' | 'alipay' | 'unionpay' = input.method ?? 'wechatpay';
+    let payerCode: string | null = null;
+    if (input.flow === 'code_pay') {
+      const classified = classifyPaymentCode(input.authCode ?? '');
+      const wallet = walletMethods[classified.wallet];
+      if (!wallet) throw new DomainError('PAYMENT_CODE_UNSUPPORTED', [{ field: 'authCode', code: 'PAYMENT_CODE_UNSUPPORTED' }]);
+      method = wallet;
+      payerCode = classified.code;
+    }
+    const minutes = input.expiresInMinutes ?? 5;
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new DomainError('EXPIRY_INVALID');
+    const expiresAt = input.flow === 'code_pay' ? now + codePayTimeoutMs : now + minutes * minute;
+    const channel = this.channels.channelFor(actor.merchantId, method);
+    const binding = input.bindingId
+      ? await this.ctx.repos.bindings.findById(actor.merchantId, input.bindingId)
+      : order.station_id
+        ? ((await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, method)) ??
+          (await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, 'all')))
+        : undefined;
+    const payment: Payment = {
+      id: newId(),
+      merchant_id: actor.merchantId,
+      order_id: order.id,
+      store_id: order.store_id,
+      station_id: order.station_id,
+      cashier_id: actor.userId,
+      out_trade_no: outTradeNo(now),
+      method,
+      channel,
+      flow: input.flow,
+      binding_id: binding?.id ?? null,
+      amount_fen: amount,
+      status: 'created',
+      failure_code: null,
+      failure_reason: null,
+      channel_trade_no: null,
+      code_text: null,
+      payer_code_masked: payerCode ? maskCode(payerCode) : null,
+      expires_at: expiresAt,
+      paid_at: null,
+      refunded_fen: 0,
+      tendered_fen: null,
+      change_fen: null,
+      rounding_fen: null,
+      late_success: 0,
+      query_count: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await inTransaction(this.ctx, async (repos) => {
+        await repos.payments.insertPayment(payment);
+        await this.event(
+          repos,
+          payment,
+          'created',
+          { flow: input.flow, method, amountFen: amount, payerCode: payment.payer_code_masked },
+          actor.userId,
+        );
+        // Written with the payment: however the process dies after this, the worker settles or closes it.
+        await this.schedule(repos, payment, 'payment.expire', expiresAt);
+        await this.schedule(repos, payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 });
+      });
+    } catch (err) {
+      if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('PAYMENT_IN_PROGRESS');
+      throw err;
+    }
+    this.ctx.nudgeWorker();
+
+    const adapter = this.channels.forPayment(actor.merchantId, channel);
+    if (input.flow === 'dynamic_code') {
+      const created = await adapter.createDynamicCode({
+        outTradeNo: payment.out_trade_no,
+        amountFen: amount,
+        description: `订单 ${order.id.slice(0, 8)}`,
+        expiresAt,
+        notifyUrl: `${this.ctx.config.publicUrl}/api/notify/${channel}`,
+      });
+      if ('codeText' in created) {
+        await inTransaction(this.ctx, async (repos) => {
+          if (
+            await repos.payments.move(actor.merchantId, payment.id, ['created'], 'pending', { code_text: created.codeText }, this.ctx.now())
+          ) {
+            await this.event(repos, payment, 'code_shown', { expiresAt }, actor.userId);
+          }
+        });
+      } else {
+        // No code was ever shown, so no money can have moved: the payment simply failed.
+        await this.apply(
+          payment.id,
+          actor.merchantId,
+          { state: 'failed', reasonCode: 'CHANNEL_UNAVAILABLE', reason: '支付通道暂时不可用，请稍后重试或换一种方式收款' },
+          'create',
+          actor.userId,
+        );
+      }
+    } else {
+      const outcome = await adapter.payWithCode({
+        outTradeNo: payment.out_trade_no,
+        amountFen: amount,
+        description: `订单 ${order.id.slice(0, 8)}`,
+        authCode: payerCode ?? '',
+      });
+      await this.apply(payment.id, actor.merchantId, outcome, 'create', actor.userId);
+    }
+    return this.mustFind(actor.merchantId, payment.id);
+  }
+
+  /** Rings up and takes payment in one call: the cashier's usual path, and one round trip fewer. */
+  async checkout(
+    actor: Actor,
+    input: { id: string; amountFen?: number | undefined; lines?: OrderLine[] | undefined; payment: PayInput },
+  ): Promise<Payment> {
+    const order = await this.createOrder(actor, input);
+    return this.pay(actor, order.id, { ...input.payment, bindingId: undefined });
+  }
+
+  /**
+   * The bind wizard's last step: a small dynamic-code payment through the binding (¥0.01 by default; any
+   * amount on the simulator). When it succeeds the binding is marked verified.
+   */
+  async testBinding(actor: Actor, bindingId: string, amountFen = 1): Promise<Payment> {
+    requirePermission(actor, 'binding.manage');
+    const binding = await this.ctx.repos.bindings.findById(actor.merchantId, bindingId);
+    if (binding?.status !== 'active') throw new DomainError('NOT_FOUND');
+    assertStoreVisible(actor, binding.store_id);
+    if (!isValidAmountFen(amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
+    const now = this.ctx.now();
+    const order: Order = {
+      merchant_id: actor.merchantId,
+      id: newId(),
+      store_id: binding.store_id,
+      station_id: binding.station_id,
+      cashier_id: actor.userId,
+      status: 'open',
+      total_fen: amountFen,
+      lines: JSON.stringify([{ name: '绑定测试收款', quantity: 1, unitFen: amountFen }]),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.ctx.repos.payments.insertOrder(order);
+    const method = binding.method === 'all' ? 'wechatpay' : binding.method;
+    return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
+  }
+
+  private async payCash(actor: Actor, order: Order, tenderedFen: number | undefined): Promise<Payment> {
+    const sale = cashSale(order.total_fen, tenderedFen ?? order.total_fen, this.ctx.config.cashRounding);
+    if (!sale) throw new DomainError('CASH_INSUFFICIENT', [{ field: 'tenderedFen', code: 'CASH_INSUFFICIENT' }]);
+    const now = this.ctx.now();
+    const payment: Payment = {
+      id: newId(),
+      merchant_id: actor.merchantId,
+      order_id: order.id,
+      store_id: order.store_id,
+      station_id: order.station_id,
+      cashier_id: actor.userId,
+      out_trade_no: outTradeNo(now),
+      method: 'cash',
+      channel: 'cash',
+      flow: 'cash',
+      binding_id: null,
+      amount_fen: sale.dueFen,
+      status: 'succeeded',
+      failure_code: null,
+      failure_reason: null,
+      channel_trade_no: null,
+      code_text: null,
+      payer_code_masked: null,
+      expires_at: now,
+      paid_at: now,
+      refunded_fen: 0,
+      tendered_fen: sale.tenderedFen,
+      change_fen: sale.changeFen,
+      rounding_fen: sale.roundingFen,
+      late_success: 0,
+      query_count: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await inTransaction(this.ctx, async (repos) => {
+      if (!(await repos.payments.setOrderStatus(actor.merchantId, order.id, ['open'], 'paid', now)))
+        throw new DomainError('ORDER_NOT_OPEN');
+      await repos.payments.insertPayment(payment);
+      await this.event(
+        repos,
+        payment,
+        'succeeded',
+        { tenderedFen: sale.tenderedFen, changeFen: sale.changeFen, roundingFen: sale.roundingFen },
+        actor.userId,
+      );
+      await repos.payments.insertCashMovement({
+        id: newId(),
+        merchant_id: actor.merchantId,
+        store_id: order.store_id,
+        station_id: order.station_id,
+        payment_id: payment.id,
+        refund_id: null,
+        kind: 'sale',
+        amount_fen: sale.dueFen,
+        actor_user_id: actor.userId,
+        created_at: now,
+      });
+    });
+    return payment;
+  }
+
+  async get(actor: Actor, id: string) {
+    requirePermission(actor, 'payment.read');
+    const payment = await this.mustFind(actor.merchantId, id);
+    assertStoreVisible(actor, payment.store_id);
+    if (actor.role === 'cashier' && payment.cashier_id !== actor.userId && payment.station_id !== actor.stationId)
+      throw new DomainError('NOT_FOUND');
+    const [events, refunds, order] = await Promise.all([
+      this.ctx.repos.payments.events(actor.merchantId, id),
+      this.ctx.repos.payments.refundsOf(actor.merchantId, id),
+      this.ctx.repos.payments.findOrder(actor.merchantId, payment.order_id),
+    ]);
+    return { payment, events, refunds, order };
+  }
+
+  /** "Query now" at the counter: asks the channel at once instead of waiting for the next re-query. */
+  async queryNow(actor: Actor, id: string): Promise<Payment> {
+    const { payment } = await this.get(actor, id);
+    if (payment.status === 'created' || payment.status === 'pending') await this.requery(actor.merchantId, id, actor.userId);
+    return this.mustFind(actor.merchantId, id);
+  }
+
+  /**
+   * The cashier gives up on a waiting payment. The channel is asked to close (dynamic code) or reverse
+   * (code pay) it; whatever the channel says, the payment ends here, and a success that still arrives
+   * later is refunded automatically.
+   */
+  async cancel(actor: Actor, id: string): Promise<Payment> {
+    const { payment } = await this.get(actor, id);
+    if (payment.status !== 'created' && payment.status !== 'pending') throw new DomainError('PAYMENT_NOT_CANCELLABLE');
+    const adapter = this.channels.forPayment(actor.merchantId, payment.channel);
+    const outcome = payment.flow === 'code_pay' ? await adapter.reverse(payment.out_trade_no) : await adapter.close(payment.out_trade_no);
+    if (outcome.state === 'succeeded') {
+      await this.apply(id, actor.merchantId, outcome, 'cancel', actor.userId);
+      const paid = await this.mustFind(actor.merchantId, id);
+      if (paid.status === 'succeeded') throw new DomainError('PAYMENT_NOT_CANCELLABLE', [], { status: 'succeeded' });
+      return paid;
+    }
+    await inTransaction(this.ctx, async (repos) => {
+      if (
+        await repos.payments.move(
+          actor.merchantId,
+          id,
+          ['created', 'pending'],
+          'cancelled',
+          { failure_code: 'CANCELLED', failure_reason: '收银员取消' },
+          this.ctx.now(),
+        )
+      ) {
+        await this.event(repos, payment, 'cancelled', { channelAnswer: outcome.state }, actor.userId);
+        if (outcome.state !== 'closed') {
+          // The channel did not confirm the close: keep asking, so a late success is found and returned.
+          await this.schedule(repos, payment, 'payment.requery', this.ctx.now() + 5_000, { attempt: 0, afterCancel: true });
+        }
+      }
+    });
+    return this.mustFind(actor.merchantId, id);
+  }
+
+  /** One re-query; returns the channel's answer. */
+  async requery(merchantId: string, id: string, actorUserId: string | null = null): Promise<ChannelOutcome> {
+    const payment = await this.mustFind(merchantId, id);
+    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    await this.ctx.repos.payments.countQuery(merchantId, id);
+    const outcome = await adapter.query(payment.out_trade_no);
+    await this.apply(id, merchantId, outcome, 'query', actorUserId);
+    return outcome;
+  }
+
+  /**
+   * The worker's re-query: while a payment waits (or after a cancel the channel did not confirm), ask
+   * again with growing delays until there is an answer, the payment expires, or asking stops making sense.
+   */
+  async requeryFromWorker(merchantId: string, id: string, attempt: number, afterCancel: boolean): Promise<void> {
+    const payment = await this.mustFind(merchantId, id);
+    const waiting = payment.status === 'created' || payment.status === 'pending';
+    if (!(afterCancel ? payment.status === 'cancelled' : waiting)) return;
+    const outcome = await this.requery(merchantId, id);
+    const open = outcome.state === 'waiting' || outcome.state === 'unknown';
+    const beforeExpiry = this.ctx.now() < payment.expires_at;
+    if (open && (afterCancel || beforeExpiry)) await this.scheduleRequery(merchantId, id, attempt, afterCancel);
+  }
+
+  /** A notification from a channel: verified by the adapter, applied once however often it comes. */
+  async notification(channel: string, merchantId: string, headers: Record<string, string | string[] | undefined>, rawBody: string) {
+    const adapter = this.channels.forPayment(merchantId, channel);
+    const parsed = await adapter.parseNotification({ headers, rawBody });
+    if (!parsed.valid) {
+      this.ctx.log.warn({ channel, merchantId, reason: parsed.reason }, 'notification refused');
+      return { ...parsed.ack, refused: true };
+    }
+    if (parsed.kind !== 'payment') return { ...parsed.ack, refused: false };
+    const payment = await this.ctx.repos.payments.findByOutTradeNo(merchantId, parsed.outTradeNo);
+    // Not ours (yet): answer so the gateway tries again rather than dropping a real payment.
+    if (!payment) return { status: 404, body: JSON.stringify({ code: 'FAIL', message: 'unknown trade' }), refused: false };
+    await this.apply(payment.id, merchantId, parsed.outcome, 'notify', null);
+    return { ...parsed.ack, refused: false };
+  }
+
+  /** At expiry: close or reverse at the channel, then end the payment as expired (unless it was paid). */
+  async expire(merchantId: string, id: string): Promise<void> {
+    const payment = await this.mustFind(merchantId, id);
+    if (payment.status !== 'created' && payment.status !== 'pending') return;
+    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    const outcome = payment.flow === 'code_pay' ? await adapter.reverse(payment.out_trade_no) : await adapter.close(payment.out_trade_no);
+    if (outcome.state === 'unknown') throw new Error(`close at expiry got no answer: ${outcome.why}`);
+    if (outcome.state === 'succeeded' || outcome.state === 'failed') {
+      await this.apply(id, merchantId, outcome, 'close', null);
+      return;
+    }
+    await inTransaction(this.ctx, async (repos) => {
+      if (
+        await repos.payments.move(
+          merchantId,
+          id,
+          ['created', 'pending'],
+          'expired',
+          { failure_code: 'EXPIRED', failure_reason: '超时未支付，已关闭' },
+          this.ctx.now(),
+        )
+      ) {
+        await this.event(repos, payment, 'expired', { channelAnswer: outcome.state }, null);
+      }
+    });
+  }
+
+  /**
+   * Applies what a channel said, from whichever source (create answer, notification, query, close).
+   * Each move is conditional on the state just read; if another source moved the payment first, the
+   * state is read again and the outcome judged against it.
+   */
+  async apply(id: string, merchantId: string, outcome: ChannelOutcome, source: string, actorUserId: string | null): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const payment = await this.mustFind(merchantId, id);
+      const moved = await inTransaction(this.ctx, (repos) => this.applyOnce(repos, payment, outcome, source, actorUserId));
+      if (moved !== 'raced') return;
+    }
+  }
+
+  private async applyOnce(
+    repos: Repositories,
+    payment: Payment,
+    outcome: ChannelOutcome,
+    source: string,
+    actorUserId: string | null,
+  ): Promise<'moved' | 'unchanged' | 'raced'> {
+    const now = this.ctx.now();
+    const from = payment.status as PaymentStatus;
+    const move = async (to: PaymentStatus, patch: Parameters<Repositories['payments']['move']>[4]) => {
+      if (!paymentSourcesFor(to).includes(from)) return false;
+      return repos.payments.move(payment.merchant_id, payment.id, [from], to, patch, now);
+    };
+    switch (outcome.state) {
+      case 'succeeded': {
+        if (from === 'succeeded') return 'unchanged';
+        const late = isLateSuccess(from);
+        if (!(await move('succeeded', { channel_trade_no: outcome.channelTradeNo, paid_at: outcome.paidAt, late_success: late ? 1 : 0 })))
+          return 'raced';
+        await this.event(repos, payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late }, actorUserId);
+        const orderPaid = !late && (await repos.payments.setOrderStatus(payment.merchant_id, payment.order_id, ['open'], 'paid', now));
+        if (payment.binding_id && (await repos.bindings.markVerified(payment.merchant_id, payment.binding_id, now))) {
+          await this.event(repos, payment, 'binding_verified', { bindingId: payment.binding_id }, actorUserId);
+        }
+        // Money the shop did not mean to take (after a cancel or expiry, or a second payment of a paid
+        // order) goes straight back to the customer.
+        if (late || !orderPaid) {
+          await this.startRefund(
+            repos,
+            { ...payment, status: 'succeeded' },
+            payment.amount_fen,
+            late ? '取消或超时后到账，自动退款' : '订单重复支付，自动退款',
+            null,
+            true,
+          );
+        }
+        return 'moved';
+      }
+      case 'failed':
+        if (!(await move('failed', { failure_code: outcome.reasonCode, failure_reason: outcome.reason })))
+          return from === 'failed' ? 'unchanged' : 'raced';
+        await this.event(repos, payment, 'failed', { source, code: outcome.reasonCode, reason: outcome.reason }, actorUserId);
+        return 'moved';
+      case 'waiting':
+      case 'unknown':
+        if (from === 'created') {
+          if (!(await move('pending', {}))) return 'raced';
+        }
+        await this.event(
+          repos,
+          payment,
+          source === 'query' ? 'queried' : 'waiting',
+          { source, answer: outcome.state, why: outcome.why },
+          actorUserId,
+        );
+        return 'moved';
+      case 'closed':
+        await this.event(repos, payment, 'channel_closed', { source }, actorUserId);
+        return 'unchanged';
+    }
+  }
+
+  async refund(actor: Actor, paymentId: string, input: { amountFen: number; reason: string }): Promise<Refund> {
+    requirePermission(actor, 'payment.refund');
+    const { payment } = await this.get(actor, paymentId);
+    if (!isValidAmountFen(input.amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
+    const reason = cleanText(input.reason, { max: 100 });
+    if (!reason.ok) throw new DomainError('TEXT_INVALID', [{ field: 'reason', code: 'TEXT_INVALID' }]);
+    if (input.amountFen > refundableFen({ status: payment.status, amountFen: payment.amount_fen, refundedFen: payment.refunded_fen })) {
+      throw new DomainError('REFUND_EXCEEDS');
+    }
+    const refund = await inTransaction(this.ctx, (repos) =>
+      this.startRefund(repos, payment, input.amountFen, reason.value, actor.userId, false),
+    );
+    if (refund.status === 'pending') await this.runRefund(actor.merchantId, refund.id);
+    const done = await this.ctx.repos.payments.findRefund(actor.merchantId, refund.id);
+    return done ?? refund;
+  }
+
+  /** Reserves the amount and records the refund; cash refunds complete here, in the same transaction. */
+  private async startRefund(
+    repos: Repositories,
+    payment: Payment,
+    amountFen: number,
+    reason: string,
+    by: string | null,
+    automatic: boolean,
+  ): Promise<Refund> {
+    const now = this.ctx.now();
+    if (!(await repos.payments.reserveRefund(payment.merchant_id, payment.id, amountFen, now))) throw new DomainError('REFUND_EXCEEDS');
+    const cash = payment.method === 'cash';
+    const refund: Refund = {
+      id: newId(),
+      merchant_id: payment.merchant_id,
+      payment_id: payment.id,
+      out_refund_no: `RF${payment.out_trade_no.slice(2)}${Math.random().toString(36).slice(2, 6)}`,
+      amount_fen: amountFen,
+      reason,
+      status: cash ? 'succeeded' : 'pending',
+      automatic: automatic ? 1 : 0,
+      requested_by: by,
+      channel_refund_no: null,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await repos.payments.insertRefund(refund);
+    } catch (err) {
+      if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('REFUND_IN_PROGRESS');
+      throw err;
+    }
+    await this.event(repos, payment, cash ? 'refunded' : 'refund_requested', { refundId: refund.id, amountFen, reason, automatic }, by);
+    if (cash) {
+      await repos.payments.insertCashMovement({
+        id: newId(),
+        merchant_id: payment.merchant_id,
+        store_id: payment.store_id,
+        station_id: payment.station_id,
+        payment_id: payment.id,
+        refund_id: refund.id,
+        kind: 'refund',
+        amount_fen: -amountFen,
+        actor_user_id: by,
+        created_at: now,
+      });
+    } else {
+      await repos.outbox.enqueue({
+        id: newId(),
+        merchantId: payment.merchant_id,
+        topic: 'refund.run',
+        payload: JSON.stringify({ merchantId: payment.merchant_id, refundId: refund.id }),
+        runAt: now + (automatic ? 0 : 10_000),
+        now,
+      });
+    }
+    if (automatic) this.ctx.nudgeWorker();
+    return refund;
+  }
+
+  /** Sends a pending refund to its channel and records the answer; returns whether it is still pending. */
+  async runRefund(merchantId: string, refundId: string): Promise<boolean> {
+    const refund = await this.ctx.repos.payments.findRefund(merchantId, refundId);
+    if (refund?.status !== 'pending') return false;
+    const payment = await this.mustFind(merchantId, refund.payment_id);
+    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    const outcome = await adapter.refund({
+      outTradeNo: payment.out_trade_no,
+      outRefundNo: refund.out_refund_no,
+      refundFen: refund.amount_fen,
+      totalFen: payment.amount_fen,
+      reason: refund.reason,
+    });
+    const now = this.ctx.now();
+    if (outcome.state === 'succeeded') {
+      await inTransaction(this.ctx, async (repos) => {
+        if (await repos.payments.moveRefund(merchantId, refundId, 'succeeded', { channel_refund_no: outcome.channelRefundNo }, now)) {
+          await this.event(repos, payment, 'refunded', { refundId, amountFen: refund.amount_fen }, null);
+        }
+      });
+      return false;
+    }
+    if (outcome.state === 'failed') {
+      await inTransaction(this.ctx, async (repos) => {
+        if (await repos.payments.moveRefund(merchantId, refundId, 'failed', { failure_reason: outcome.reason }, now)) {
+          await repos.payments.releaseRefund(merchantId, payment.id, refund.amount_fen, now);
+          await this.event(repos, payment, 'refund_failed', { refundId, reason: outcome.reason }, null);
+        }
+      });
+      return false;
+    }
+    return true;
+  }
+
+  private async mustFind(merchantId: string, id: string): Promise<Payment> {
+    const payment = await this.ctx.repos.payments.findPayment(merchantId, id);
+    if (!payment) throw new DomainError('NOT_FOUND');
+    return payment;
+  }
+
+  private async event(
+    repos: Repositories,
+    payment: Payment,
+    type: string,
+    detail: Record<string, unknown>,
+    actorUserId: string | null,
+  ): Promise<void> {
+    await repos.payments.appendEvent({
+      id: newId(),
+      merchant_id: payment.merchant_id,
+      payment_id: payment.id,
+      type,
+      detail: JSON.stringify(detail),
+      actor_user_id: actorUserId,
+      created_at: this.ctx.now(),
+    });
+  }
+
+  private async schedule(
+    repos: Repositories,
+    payment: Payment,
+    topic: string,
+    runAt: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await repos.outbox.enqueue({
+      id: newId(),
+      merchantId: payment.merchant_id,
+      topic,
+      payload: JSON.stringify({ merchantId: payment.merchant_id, paymentId: payment.id, ...extra }),
+      runAt,
+      now: this.ctx.now(),
+    });
+  }
+
+  /** The delay before the next re-query, or null when it is time to stop asking. */
+  static nextRequeryDelay(attempt: number): number | null {
+    return requeryDelaysMs[attempt + 1] ?? (attempt < 40 ? 60_000 : null);
+  }
+
+  async scheduleRequery(merchantId: string, paymentId: string, attempt: number, afterCancel: boolean): Promise<void> {
+    const delay = PaymentService.nextRequeryDelay(attempt);
+    if (delay === null) return;
+    const now = this.ctx.now();
+    await this.ctx.repos.outbox.enqueue({
+      id: newId(),
+      merchantId,
+      topic: 'payment.requery',
+      payload: JSON.stringify({ merchantId, paymentId, attempt: attempt + 1, afterCancel }),
+      runAt: now + delay,
+      now,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import type { BindingMethod, CodeBinding } from '../schema.ts';
+import type { Executor } from './executor.ts';
+
+export class BindingRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: CodeBinding): Promise<void> {
+    await this.db.insertInto('code_bindings').values(row).execute();
+  }
+
+  async findActive(merchantId: string, scopeKey: string, method: BindingMethod): Promise<CodeBinding | undefined> {
+    return this.db
+      .selectFrom('code_bindings')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('scope_key', '=', scopeKey)
+      .where('method', '=', method)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+  }
+
+  async findById(merchantId: string, id: string): Promise<CodeBinding | undefined> {
+    return this.db.selectFrom('code_bindings').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Retiring is the only change a binding ever gets besides verification: history is never rewritten. */
+  async retire(merchantId: string, id: string, by: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('code_bindings')
+      .set({ status: 'retired', retired_at: now, retired_by: by })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async markVerified(merchantId: string, id: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('code_bindings')
+      .set({ verified_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .where('verified_at', 'is', null)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async list(merchantId: string, filter: { codeId?: string | undefined; storeId?: string | null | undefined; activeOnly?: boolean } = {}) {
+    let q = this.db.selectFrom('code_bindings').selectAll().where('merchant_id', '=', merchantId);
+    if (filter.codeId) q = q.where('code_id', '=', filter.codeId);
+    if (filter.storeId) q = q.where('store_id', '=', filter.storeId);
+    if (filter.activeOnly) q = q.where('status', '=', 'active');
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  }
+
+  /** Active bindings of a code: what the pay page uses to know which wallets stand behind it. */
+  async activeForCode(codeId: string): Promise<CodeBinding[]> {
+    return this.db.selectFrom('code_bindings').selectAll().where('code_id', '=', codeId).where('status', '=', 'active').execute();
+  }
+}

@@ -1,0 +1,41 @@
+import type { ChannelAccount } from '../schema.ts';
+import type { Executor } from './executor.ts';
+
+export class ChannelAccountRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: ChannelAccount): Promise<void> {
+    await this.db.insertInto('channel_accounts').values(row).execute();
+  }
+
+  async list(merchantId: string, kind?: ChannelAccount['kind']): Promise<ChannelAccount[]> {
+    let q = this.db.selectFrom('channel_accounts').selectAll().where('merchant_id', '=', merchantId);
+    if (kind) q = q.where('kind', '=', kind);
+    return q.orderBy('created_at').execute();
+  }
+
+  /** The store's own account of this kind, else the merchant-wide one. */
+  async findFor(merchantId: string, kind: ChannelAccount['kind'], storeId: string): Promise<ChannelAccount | undefined> {
+    const rows = await this.db
+      .selectFrom('channel_accounts')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', kind)
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('store_id', '=', storeId), eb('store_id', 'is', null)]))
+      .execute();
+    return rows.find((r) => r.store_id === storeId) ?? rows.find((r) => r.store_id === null);
+  }
+
+  async findById(merchantId: string, id: string): Promise<ChannelAccount | undefined> {
+    return this.db.selectFrom('channel_accounts').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  }
+
+  async update(
+    merchantId: string,
+    id: string,
+    patch: { config: string; secrets_sealed?: string | null; status: 'active' | 'disabled'; updated_at: number },
+  ) {
+    await this.db.updateTable('channel_accounts').set(patch).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+  }
+}

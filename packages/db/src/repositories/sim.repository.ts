@@ -1,0 +1,138 @@
+import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
+import type { Executor } from './executor.ts';
+
+/** The simulator gateway's own books, kept apart from ours as a wallet's would be. */
+export class SimRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insertTrade(row: Omit<SimTrade, 'refunded_fen'>): Promise<boolean> {
+    const res = await this.db
+      .insertInto('sim_trades')
+      .values(row)
+      .onConflict((oc) => oc.columns(['merchant_id', 'out_trade_no']).doNothing())
+      .executeTakeFirst();
+    return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async trade(merchantId: string, outTradeNo: string): Promise<SimTrade | undefined> {
+    return this.db
+      .selectFrom('sim_trades')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('out_trade_no', '=', outTradeNo)
+      .executeTakeFirst();
+  }
+
+  async tradeByCode(merchantId: string, codeText: string): Promise<SimTrade | undefined> {
+    return this.db
+      .selectFrom('sim_trades')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('code_text', '=', codeText)
+      .executeTakeFirst();
+  }
+
+  async tradeByTradeNo(merchantId: string, tradeNo: string): Promise<SimTrade | undefined> {
+    return this.db
+      .selectFrom('sim_trades')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('trade_no', '=', tradeNo)
+      .executeTakeFirst();
+  }
+
+  async moveTrade(
+    merchantId: string,
+    outTradeNo: string,
+    from: SimTrade['state'][],
+    to: SimTrade['state'],
+    patch: Partial<Pick<SimTrade, 'paid_at' | 'fail_code'>>,
+    now: number,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sim_trades')
+      .set({ ...patch, state: to, updated_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('out_trade_no', '=', outTradeNo)
+      .where('state', 'in', from)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async open(merchantId: string, now: number): Promise<SimTrade[]> {
+    return this.db
+      .selectFrom('sim_trades')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('state', 'in', ['NOTPAY', 'USERPAYING'])
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .limit(50)
+      .execute();
+  }
+
+  async addRefunded(merchantId: string, outTradeNo: string, amountFen: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sim_trades')
+      .set((eb) => ({ refunded_fen: eb('refunded_fen', '+', amountFen) }))
+      .where('merchant_id', '=', merchantId)
+      .where('out_trade_no', '=', outTradeNo)
+      .where('state', '=', 'SUCCESS')
+      .where((eb) => eb(eb('refunded_fen', '+', amountFen), '<=', eb.ref('amount_fen')))
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async insertRefund(row: SimRefund): Promise<boolean> {
+    const res = await this.db
+      .insertInto('sim_refunds')
+      .values(row)
+      .onConflict((oc) => oc.columns(['merchant_id', 'out_refund_no']).doNothing())
+      .executeTakeFirst();
+    return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async refund(merchantId: string, outRefundNo: string): Promise<SimRefund | undefined> {
+    return this.db
+      .selectFrom('sim_refunds')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('out_refund_no', '=', outRefundNo)
+      .executeTakeFirst();
+  }
+
+  async insertPayerCode(row: SimPayerCode): Promise<void> {
+    await this.db.insertInto('sim_payer_codes').values(row).execute();
+  }
+
+  async payerCode(merchantId: string, code: string): Promise<SimPayerCode | undefined> {
+    return this.db
+      .selectFrom('sim_payer_codes')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('code', '=', code)
+      .executeTakeFirst();
+  }
+
+  /** A payment code pays once, like a wallet's one-minute code. */
+  async usePayerCode(merchantId: string, code: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sim_payer_codes')
+      .set({ used_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('code', '=', code)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async payerCodes(merchantId: string): Promise<SimPayerCode[]> {
+    return this.db
+      .selectFrom('sim_payer_codes')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .orderBy('created_at', 'desc')
+      .limit(20)
+      .execute();
+  }
+}

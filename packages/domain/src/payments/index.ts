@@ -1,0 +1,2 @@
+export * from './cash.ts';
+export * from './payment-state.ts';

@@ -1,0 +1,304 @@
+import { sign } from '@paydesk/channels';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payerCode, sell, shopAtCounter } from '../support/checkout.ts';
+import { uploadCode } from '../support/codes.ts';
+import { dialects } from '../support/databases.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+describe.each(dialects)('payments at the counter on %s', (dialect) => {
+  let t: TestApp;
+  let shop: Awaited<ReturnType<typeof shopAtCounter>>;
+  const cashier = () => shop.cashier.client;
+  const tradeNoOf = async (codeText: string) => (await cashier().post('/api/sim/scan', { codeText })).body.tradeNo as string;
+  const detail = async (id: string) => (await cashier().get(`/api/payments/${id}`)).body;
+  /** Lets the worker run everything due now, after moving the clock on. */
+  const later = async (ms: number) => {
+    t.clock.advance(ms);
+    await t.drain();
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    shop = await shopAtCounter(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('takes cash and gives the right change', async () => {
+    const res = await sell(cashier(), 2372, { flow: 'cash', tenderedFen: 5000 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'succeeded', method: 'cash', amountFen: 2372, tenderedFen: 5000, changeFen: 2628 });
+    const short = await sell(cashier(), 2372, { flow: 'cash', tenderedFen: 2000 });
+    expect(short.body.error.code).toBe('CASH_INSUFFICIENT');
+  });
+
+  it('charges a customer payment code that pays at once', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
+    const res = await sell(cashier(), 1500, { flow: 'code_pay', authCode: `${code}\r\n` });
+    expect(res.body).toMatchObject({ status: 'succeeded', method: 'wechatpay', channel: 'simulator' });
+    expect(res.body.payerCodeMasked).toMatch(/^13\d{2}\*+\d{4}$/);
+    // The one-time code is a credential: it is never stored whole.
+    const rows = await t.db.kysely.selectFrom('payments').select('payer_code_masked').execute();
+    expect(JSON.stringify(rows)).not.toContain(code);
+  });
+
+  it('shows a failure with its reason in plain Chinese', async () => {
+    const code = await payerCode(cashier(), 'alipay', { action: 'fail', failCode: 'NOTENOUGH' });
+    const res = await sell(cashier(), 1500, { flow: 'code_pay', authCode: code });
+    expect(res.body).toMatchObject({ status: 'failed', method: 'alipay', failureCode: 'NOTENOUGH', failureReason: '余额不足' });
+  });
+
+  it('waits for the password, then the re-query settles it', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'password' });
+    const res = await sell(cashier(), 150000, { flow: 'code_pay', authCode: code });
+    expect(res.body.status).toBe('pending');
+    const trade = (
+      await t.db.kysely.selectFrom('sim_trades').selectAll().where('out_trade_no', '=', res.body.outTradeNo).executeTakeFirstOrThrow()
+    ).trade_no;
+    await cashier().post(`/api/sim/trades/${trade}/password`, {});
+    await later(3_000);
+    expect((await detail(res.body.id)).payment.status).toBe('succeeded');
+  });
+
+  it('reverses a code payment nobody answers at 45 s', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'never' });
+    const res = await sell(cashier(), 990, { flow: 'code_pay', authCode: code });
+    expect(res.body.status).toBe('pending');
+    for (let i = 0; i < 10; i += 1) await later(5_000);
+    const d = await detail(res.body.id);
+    expect(d.payment.status).toBe('expired');
+    expect(d.events.map((e: { type: string }) => e.type)).toContain('expired');
+  });
+
+  it('refuses an unrecognised payment code and writes nothing', async () => {
+    const before = await t.db.kysely
+      .selectFrom('payments')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await sell(cashier(), 100, { flow: 'code_pay', authCode: '99999999999999999' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('PAYMENT_CODE_UNSUPPORTED');
+    const after = await t.db.kysely
+      .selectFrom('payments')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('shows a dynamic code, and a notification sent three times is applied once', async () => {
+    const res = await sell(cashier(), 2372, { flow: 'dynamic_code' });
+    expect(res.body).toMatchObject({ status: 'pending' });
+    expect(res.body.codeText).toContain('/sim?trade=');
+    await cashier().post(`/api/sim/trades/${await tradeNoOf(res.body.codeText)}/decide`, {
+      decision: { action: 'pay' },
+      notify: { duplicates: 2 },
+    });
+    await t.drain();
+    const d = await detail(res.body.id);
+    expect(d.payment.status).toBe('succeeded');
+    expect(d.events.filter((e: { type: string }) => e.type === 'succeeded')).toHaveLength(1);
+    expect(d.order.status).toBe('paid');
+  });
+
+  it('settles by re-query when the notification is lost', async () => {
+    const res = await sell(cashier(), 800, { flow: 'dynamic_code' });
+    await cashier().post(`/api/sim/trades/${await tradeNoOf(res.body.codeText)}/decide`, {
+      decision: { action: 'pay' },
+      notify: { lose: true },
+    });
+    await t.drain();
+    expect((await detail(res.body.id)).payment.status).toBe('pending');
+    await later(3_000);
+    expect((await detail(res.body.id)).payment.status).toBe('succeeded');
+  });
+
+  it('pays after a delay, and closes a code nobody pays at its expiry', async () => {
+    const delayed = await sell(cashier(), 500, { flow: 'dynamic_code' });
+    await cashier().post(`/api/sim/trades/${await tradeNoOf(delayed.body.codeText)}/decide`, {
+      decision: { action: 'pay_after', seconds: 20 },
+    });
+    const unpaid = await sell(cashier(), 600, { flow: 'dynamic_code', expiresInMinutes: 1 });
+    await later(10_000);
+    expect((await detail(delayed.body.id)).payment.status).toBe('pending');
+    await later(15_000);
+    expect((await detail(delayed.body.id)).payment.status).toBe('succeeded');
+    for (let i = 0; i < 8; i += 1) await later(10_000);
+    expect((await detail(unpaid.body.id)).payment.status).toBe('expired');
+  });
+
+  it('refunds automatically a success that arrives after the cashier cancelled', async () => {
+    const res = await sell(cashier(), 1200, { flow: 'dynamic_code' });
+    // The gateway is down when the cashier cancels, so the close never reaches it.
+    await cashier().post('/api/sim/outage', { calls: 1 });
+    const cancelled = await cashier().post(`/api/payments/${res.body.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    await cashier().post(`/api/sim/trades/${await tradeNoOf(res.body.codeText)}/decide`, { decision: { action: 'pay' } });
+    await t.drain();
+    const d = await detail(res.body.id);
+    expect(d.payment).toMatchObject({ status: 'succeeded', lateSuccess: true, refundedFen: 1200 });
+    expect(d.refunds).toMatchObject([{ amountFen: 1200, automatic: true, status: 'succeeded' }]);
+    expect(d.order.status).toBe('open');
+  });
+
+  it('applies a notification that arrives before the create call has answered, and the late answer changes nothing', async () => {
+    // Hold the payment between its commit and the channel's answer by making the gateway hang.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gateway = t.app.gateway;
+    const original = gateway.handle.bind(gateway);
+    gateway.handle = async (merchantId, op, request) => {
+      const answer = await original(merchantId, op, request);
+      if (op === 'precreate') await gate;
+      return answer;
+    };
+    try {
+      const pending = sell(cashier(), 450, { flow: 'dynamic_code' });
+      let trade: { out_trade_no: string; trade_no: string } | undefined;
+      for (let i = 0; i < 100 && !trade; i += 1) {
+        await new Promise((r) => setTimeout(r, 10));
+        trade = await t.db.kysely
+          .selectFrom('sim_trades')
+          .select(['out_trade_no', 'trade_no'])
+          .where('amount_fen', '=', 450)
+          .executeTakeFirst();
+      }
+      if (!trade) throw new Error('precreate never reached the gateway');
+      await cashier().post(`/api/sim/trades/${trade.trade_no}/decide`, { decision: { action: 'pay' } });
+      await t.drain();
+      const early = await t.db.kysely
+        .selectFrom('payments')
+        .select('status')
+        .where('out_trade_no', '=', trade.out_trade_no)
+        .executeTakeFirstOrThrow();
+      expect(early.status).toBe('succeeded');
+      release();
+      const res = await pending;
+      expect(res.body.status).toBe('succeeded');
+      const d = await detail(res.body.id);
+      expect(d.events.filter((e: { type: string }) => e.type === 'succeeded')).toHaveLength(1);
+    } finally {
+      release();
+      gateway.handle = original;
+    }
+  });
+
+  it('refuses a payment over the per-payment ceiling', async () => {
+    const res = await cashier().post('/api/orders', { id: crypto.randomUUID(), amountFen: 5_000_001 });
+    expect(res.body.error.code).toBe('AMOUNT_OVER_LIMIT');
+  });
+
+  it('refuses forged and stale notifications and leaves the payment unchanged', async () => {
+    const res = await sell(cashier(), 700, { flow: 'dynamic_code' });
+    const merchantId = shop.owner.merchantId;
+    const body = JSON.stringify({
+      type: 'payment',
+      merchantId,
+      trade: { outTradeNo: res.body.outTradeNo, state: 'SUCCESS', tradeNo: 'X', paidAt: t.clock.now },
+    });
+    const post = (m: { timestamp: string; nonce: string; signature: string; body: string }) =>
+      t.app.fastify.inject({
+        method: 'POST',
+        url: '/api/notify/simulator',
+        headers: {
+          'content-type': 'application/json',
+          'x-sim-merchant': merchantId,
+          'x-sim-timestamp': m.timestamp,
+          'x-sim-nonce': m.nonce,
+          'x-sim-signature': m.signature,
+        },
+        payload: m.body,
+      });
+    const forged = sign(Buffer.alloc(32, 7), body, t.clock.now);
+    expect((await post(forged)).statusCode).toBe(401);
+    const stale = sign(t.app.gateway.key(merchantId), body, t.clock.now - 10 * 60_000);
+    expect((await post(stale)).statusCode).toBe(401);
+    const good = sign(t.app.gateway.key(merchantId), body, t.clock.now);
+    expect((await post({ ...good, body: `${body.replace('"amount', '"x')} ` })).statusCode).toBe(401);
+    expect((await detail(res.body.id)).payment.status).toBe('pending');
+  });
+
+  it('refunds in part by a manager only, never above what is left, one at a time', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
+    const paid = (await sell(cashier(), 10000, { flow: 'code_pay', authCode: code })).body;
+    const denied = await cashier().post(`/api/payments/${paid.id}/refunds`, { amountFen: 100, reason: '顾客退货' });
+    expect(denied.body.error.code).toBe('FORBIDDEN');
+    const manager = shop.manager.client;
+    const part = await manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 3000, reason: '退一件' });
+    expect(part.status).toBe(201);
+    expect(part.body.status).toBe('succeeded');
+    const [a, b] = await Promise.all([
+      manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 7000, reason: '全部退' }),
+      manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 7000, reason: '全部退' }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([201, 409]);
+    const over = await manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 1, reason: '多退' });
+    expect(over.body.error.code).toBe('REFUND_EXCEEDS');
+    await later(10_000);
+    const d = await detail(paid.id);
+    expect(d.payment.refundedFen).toBe(10000);
+    expect(d.refunds.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('replays a payment call with the same Idempotency-Key and refuses the key with another body', async () => {
+    const orderId = crypto.randomUUID();
+    await cashier().post('/api/orders', { id: orderId, amountFen: 300 });
+    const first = await cashier().post(
+      `/api/orders/${orderId}/payments`,
+      { flow: 'cash', tenderedFen: 500 },
+      { 'idempotency-key': `pay-${orderId}` },
+    );
+    const again = await cashier().post(
+      `/api/orders/${orderId}/payments`,
+      { flow: 'cash', tenderedFen: 500 },
+      { 'idempotency-key': `pay-${orderId}` },
+    );
+    expect(again.body.id).toBe(first.body.id);
+    const other = await cashier().post(
+      `/api/orders/${orderId}/payments`,
+      { flow: 'cash', tenderedFen: 1000 },
+      { 'idempotency-key': `pay-${orderId}` },
+    );
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const conflict = await cashier().post('/api/orders', { id: orderId, amountFen: 301 });
+    expect(conflict.body.error.code).toBe('ORDER_CONFLICT');
+  });
+
+  it('verifies a binding with a test payment paid on the simulator', async () => {
+    const owner = shop.owner.client;
+    const code = await uploadCode(owner, 'https://payapp.weixin.qq.com/qr/VERIFY0001', shop.storeId);
+    const binding = (
+      await owner.post('/api/bindings', {
+        codeId: code.id,
+        storeId: shop.storeId,
+        stationId: shop.stationId,
+        method: 'wechatpay',
+        merchantNo: '1900000109',
+      })
+    ).body;
+    expect(binding.verified).toBe(false);
+    const test = await owner.post(`/api/bindings/${binding.id}/test-payment`, {});
+    expect(test.body).toMatchObject({ status: 'pending', amountFen: 1, bindingId: binding.id });
+    const tradeNo = (await owner.post('/api/sim/scan', { codeText: test.body.codeText })).body.tradeNo;
+    await owner.post(`/api/sim/trades/${tradeNo}/decide`, { decision: { action: 'pay' } });
+    await t.drain();
+    const after = (await owner.get('/api/bindings?active=true')).body.items.find((b: { id: string }) => b.id === binding.id);
+    expect(after.verified).toBe(true);
+    expect((await cashier().post(`/api/bindings/${binding.id}/test-payment`, {})).body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('lists transaction records with filters and totals', async () => {
+    const all = await shop.owner.client.get('/api/payments?limit=200');
+    expect(all.status).toBe(200);
+    expect(all.body.totals.count).toBe(all.body.items.length);
+    const cash = await shop.owner.client.get('/api/payments?method=cash&status=succeeded');
+    expect(cash.body.items.every((p: { method: string }) => p.method === 'cash')).toBe(true);
+    expect(cash.body.totals.succeededFen).toBe(cash.body.items.reduce((s: number, p: { amountFen: number }) => s + p.amountFen, 0));
+    const page = await shop.owner.client.get('/api/payments?limit=2');
+    const next = await shop.owner.client.get(`/api/payments?limit=2&cursor=${page.body.nextCursor}`);
+    expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
+  });
+});

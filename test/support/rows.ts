@@ -1,0 +1,70 @@
+import { type Db, newId } from '@paydesk/db';
+import { uniquePhone, uniqueUscc } from './factories.ts';
+
+/** Rows written straight through Kysely, for repository tests that need a merchant to hang things on. */
+export const t0 = Date.UTC(2026, 10, 28, 2, 0, 0);
+
+export async function insertMerchant(db: Db, status: 'pending' | 'active' = 'active'): Promise<string> {
+  const id = newId();
+  await db.kysely
+    .insertInto('merchants')
+    .values({
+      id,
+      name: '测试商户',
+      uscc: uniqueUscc(),
+      contact_name: '张三',
+      contact_phone: uniquePhone(),
+      contact_email: `m-${id}@example.cn`,
+      bank_account_name: '测试商户',
+      bank_name: '工商银行',
+      bank_account_sealed: 'v1.x.y',
+      bank_account_last4: '4567',
+      status,
+      created_at: t0,
+      updated_at: t0,
+    })
+    .execute();
+  return id;
+}
+
+export async function insertStore(db: Db, merchantId: string, name = '门店'): Promise<string> {
+  const id = newId();
+  await db.kysely.insertInto('stores').values({ id, merchant_id: merchantId, name, address: '', created_at: t0, updated_at: t0 }).execute();
+  return id;
+}
+
+export async function insertStation(db: Db, merchantId: string, storeId: string, name = '收银台'): Promise<string> {
+  const id = newId();
+  await db.kysely
+    .insertInto('stations')
+    .values({ id, merchant_id: merchantId, store_id: storeId, name, created_at: t0, updated_at: t0 })
+    .execute();
+  return id;
+}
+
+export async function insertUser(
+  db: Db,
+  merchantId: string,
+  fields: { role?: 'owner' | 'manager' | 'cashier'; storeId?: string | null; status?: 'pending' | 'active' | 'disabled' } = {},
+): Promise<string> {
+  const id = newId();
+  const phone = uniquePhone();
+  await db.kysely
+    .insertInto('users')
+    .values({
+      id,
+      merchant_id: merchantId,
+      store_id: fields.storeId ?? null,
+      name: '员工',
+      phone,
+      email: `u${phone}@example.cn`,
+      role: fields.role ?? 'owner',
+      password_hash: null,
+      pin_hash: null,
+      status: fields.status ?? 'active',
+      created_at: t0,
+      updated_at: t0,
+    })
+    .execute();
+  return id;
+}
