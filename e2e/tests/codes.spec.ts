@@ -179,7 +179,7 @@ test('an owner uploads a code, sees it recognised, binds it to a station and dow
 
     await page.getByTestId('bind-confirm').click();
     await expect(page.getByTestId('bind-done')).toHaveText('已绑定，尚未验证');
-    await expect(page.getByText('测试收款将在后续版本提供')).toBeVisible();
+    await expect(page.getByText(/点“测试收款”，用模拟器付一笔/)).toBeVisible();
     const row = page.getByTestId('binding-row').filter({ hasText: mchid });
     await expect(row.getByTestId('binding-status')).toHaveText('生效中');
     await expect(row.getByTestId('binding-verified')).toHaveText('未验证');
@@ -189,11 +189,26 @@ test('an owner uploads a code, sees it recognised, binds it to a station and dow
     await page.screenshot({ path: path.join(screenshotDir, 'bindings.png'), fullPage: true });
   });
 
+  await test.step('a ¥0.01 test payment paid on the simulator verifies the binding', async () => {
+    const row = page.getByTestId('binding-row').filter({ hasText: mchid });
+    await row.getByTestId('binding-test-pay').click();
+    const open = page.getByTestId('binding-test-open-sim');
+    await expect(open).toBeVisible();
+    const [sim] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+    await expect(sim.getByTestId('sim-trade-amount')).toHaveText('¥0.01');
+    await sim.getByTestId('sim-pay').click();
+    await expect(sim.getByTestId('sim-paid')).toBeVisible();
+    await sim.close();
+    await expect(page.getByTestId('binding-test-ok')).toBeVisible({ timeout: 20_000 });
+    await page.keyboard.press('Escape');
+    await expect(row.getByTestId('binding-verified')).toHaveText('已验证', { timeout: 10_000 });
+  });
+
   await test.step('the code lists its binding, and its history shows the upload and the binding', async () => {
     await page.getByTestId('bind-view-codes').click();
     const row = page.getByTestId('code-row').filter({ hasText: serial });
     await expect(row.getByTestId('code-binding')).toContainText(`微信支付 · ${mchid}`);
-    await expect(row.getByTestId('binding-verified')).toHaveText('未验证');
+    await expect(row.getByTestId('binding-verified')).toHaveText('已验证');
 
     await row.getByTestId('code-view').click();
     const drawer = page.getByTestId('code-drawer');

@@ -118,6 +118,9 @@ test('(a) a dynamic code, shown on the cashier screen and the customer display, 
   await expect(page.getByTestId('result-amount')).toHaveText('¥25.80');
   await expect(page.getByTestId('result-method')).toContainText('微信支付');
   await expect(page.getByTestId('receipt-58')).toHaveAttribute('href', /\/receipt\?format=html&width=58$/);
+  const receipt = await page.request.get((await page.getByTestId('receipt-58').getAttribute('href')) ?? '');
+  expect(receipt.status()).toBe(200);
+  expect(await receipt.text()).toContain('25.80');
   await expect(display.getByTestId('display-thanks')).toContainText('谢谢惠顾');
   await display.close();
   await page.bringToFront();
@@ -145,6 +148,7 @@ test('(b) a payment code that asks for the password waits, then is paid once the
   await sim.getByTestId('sim-waiting-trade').filter({ hasText: '¥12.50' }).getByTestId('sim-enter-password').click();
   await expect(sim.getByTestId('sim-trade-amount')).toHaveText('¥12.50');
   await sim.getByTestId('sim-password-input').fill('246810');
+  await sim.screenshot({ path: path.join(screenshotDir, 'sim-password.png') });
   await sim.getByTestId('sim-confirm-password').click();
   await expect(sim.getByTestId('sim-paid')).toBeVisible();
   await sim.getByTestId('sim-back').click();
@@ -201,11 +205,15 @@ test('(d) a dynamic code paid 3 s later with its notification lost is settled by
   await page.getByTestId('next-order').click();
 });
 
-test('a waiting payment is cancelled, then the same sale is taken in cash', async () => {
+test('a waiting payment survives a reload, is cancelled, then the same sale is taken in cash', async () => {
   await page.getByTestId('mode-dynamic').click();
   await page.keyboard.type('5');
   await page.getByTestId('show-code').click();
   await expect(page.getByTestId('result-pending')).toBeVisible();
+  // A reload of the counter screen picks the waiting payment up again.
+  await page.reload();
+  await expect(page.getByTestId('result-pending')).toBeVisible();
+  await expect(page.getByTestId('result-amount')).toHaveText('¥5.00');
   await page.getByTestId('cancel-payment').click();
   await page.getByTestId('cancel-confirm').click();
   await expect(page.getByTestId('result-cancelled')).toBeVisible();
@@ -252,6 +260,10 @@ test('(e) a manager finds a payment in 流水 and refunds part of it', async ({ 
     await page.getByTestId('filter-submit').click();
     await expect(page.getByTestId('record-row')).toHaveCount(1);
     await expect(page.getByTestId('totals-count')).toContainText('1');
+    // The export links carry the same filter.
+    const csv = await page.request.get((await page.getByTestId('export-csv').getAttribute('href')) ?? '');
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(delayedTradeNo);
     await page.getByTestId('record-row').click();
     await expect(page).toHaveURL(/\/records\/[\w-]+$/);
     const detail = page.getByTestId('payment-detail');

@@ -1,11 +1,9 @@
 import { migrateToLatest, openDatabase } from '@paydesk/db';
 import { Command, Option } from 'commander';
-import { printOutbox } from './cli/outbox.command.ts';
-import { decodeFiles, printInspect } from './cli/qr.command.ts';
-import { seedDemo } from './cli/seed-demo.command.ts';
 import { type Config, configFromEnv } from './config.ts';
-import { serve } from './server.ts';
 import { version } from './version.ts';
+
+// Each command loads only what it needs: `qr inspect` must not wait for the whole server to load.
 
 interface CommonFlags {
   dataDir?: string;
@@ -36,7 +34,7 @@ program
   .addOption(dataDirOption())
   .addOption(databaseOption())
   .option('--secret-key <key>', 'key that encrypts secrets at rest: 32 bytes as hex or base64 (env PAYDESK_SECRET_KEY)')
-  .action(async (flags) => serve(configFrom(flags)));
+  .action(async (flags) => (await import('./server.ts')).serve(configFrom(flags)));
 
 program
   .command('migrate')
@@ -63,6 +61,7 @@ program
   .addOption(dataDirOption())
   .addOption(databaseOption())
   .action(async (flags: CommonFlags & { follow?: boolean; to?: string }) => {
+    const { printOutbox } = await import('./cli/outbox.command.ts');
     await printOutbox(configFrom(flags), { follow: flags.follow === true, to: flags.to });
   });
 
@@ -72,6 +71,7 @@ program
   .addOption(dataDirOption())
   .addOption(databaseOption())
   .action(async (flags: CommonFlags) => {
+    const { seedDemo } = await import('./cli/seed-demo.command.ts');
     await seedDemo(configFrom(flags));
   });
 
@@ -81,12 +81,13 @@ qr.command('decode')
   .argument('<images...>', 'PNG, JPEG, WebP or GIF files')
   .option('--json', 'print JSON lines (default: one readable line per file)')
   .action(async (images: string[], flags: { json?: boolean }) => {
+    const { decodeFiles } = await import('./cli/qr.command.ts');
     if (!(await decodeFiles(images, flags.json === true))) process.exitCode = 1;
   });
 qr.command('inspect')
   .description('explain a code’s text: wallet and kind, EMVCo fields and CRC, or the wallet of a customer payment code')
   .argument('<text>', 'the text inside the QR code')
   .option('--json', 'print one JSON line')
-  .action((text: string, flags: { json?: boolean }) => printInspect(text, flags.json === true));
+  .action(async (text: string, flags: { json?: boolean }) => (await import('./cli/qr.command.ts')).printInspect(text, flags.json === true));
 
 await program.parseAsync(process.argv);

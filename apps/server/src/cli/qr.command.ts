@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { classifyPaymentCode, decodeEmv, type EmvDecodeResult, recogniseCollectionCode } from '@paydesk/domain';
-import { decodeImage } from '../qr/decode.ts';
 
 /** Everything Paydesk can tell about a piece of QR text: collection code, EMVCo fields, payment code. */
 export function inspectText(text: string) {
@@ -49,6 +48,7 @@ export function printInspect(text: string, json: boolean): void {
 
 /** One JSON line per file: {file, ok, text, provider, kind, verdict, error}; every code in an image is reported. */
 export async function decodeFiles(files: string[], json: boolean): Promise<boolean> {
+  const { decodeImage } = await import('../qr/decode.ts');
   let allOk = true;
   for (const file of files) {
     let line: Record<string, unknown>;

@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { type RecordRow, type RecordTotals, recordColumns } from './records.ts';
 
 const widths = [20, 26, 38, 16, 14, 12, 10, 10, 12, 12, 10, 24, 32];
@@ -17,6 +16,8 @@ const yuan = (fen: number) => fen / 100;
  * memory as a whole workbook. Every cell is a plain string or number: an XLSX string is never a formula.
  */
 export async function writeXlsx(out: Writable, pages: AsyncIterable<RecordRow[]>, totals: RecordTotals): Promise<void> {
+  // exceljs is large: loaded on the first export, not at every server start.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = book.addWorksheet('交易流水', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = recordColumns.map((header, i) => ({ header, width: widths[i] ?? 12 }));

@@ -1,6 +1,5 @@
 import type { CollectionCode } from '@paydesk/db';
 import { formatFen } from '@paydesk/domain';
-import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { renderQrPng } from '../qr/render.ts';
 import { findCjkFont } from './fonts.ts';
@@ -53,7 +52,9 @@ export async function renderCard(input: CardInput): Promise<Buffer> {
   return input.format === 'pdf' ? renderPdf(input) : renderPng(input);
 }
 
-function renderPdf({ code, storeName, size }: CardInput): Promise<Buffer> {
+async function renderPdf({ code, storeName, size }: CardInput): Promise<Buffer> {
+  // pdfkit is large: loaded on the first card printed, not at every server start.
+  const { default: PDFDocument } = await import('pdfkit');
   const font = findCjkFont();
   const text = cardText(code, storeName);
   const [width, height] = pageSizes[size];

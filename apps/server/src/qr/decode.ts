@@ -4,6 +4,9 @@
  * bytes → sniff type → size/pixel limits (header only) → sharp: EXIF auto-orient, flatten, greyscale,
  * downscale → zxing-cpp (zxing-wasm) → retries on transformed versions until one reads.
  * Never throws for bad input: every failure is a `reason`.
+ *
+ * zxing-wasm runs synchronously on the calling thread (up to ~1 s for a 12 MP photo without a readable
+ * code): on the request path use DecoderPool (decode-pool.ts), which runs this in a worker thread.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

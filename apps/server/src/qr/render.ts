@@ -163,38 +163,61 @@ function penalties(lanes: Uint8Array, size: number): Float64Array {
   const n3 = new Uint32Array(256);
   const n2 = new Uint32Array(256);
   const dark = new Uint32Array(256);
-  const line = new Uint8Array(size);
   for (let pass = 0; pass < 2; pass++) {
+    // Rows, then columns: index of module b of line a is a·rowStep + b·step.
+    const rowStep = pass === 0 ? size : 1;
+    const step = pass === 0 ? 1 : size;
     for (let a = 0; a < size; a++) {
-      if (pass === 0) for (let b = 0; b < size; b++) line[b] = lanes[a * size + b] as number;
-      else for (let b = 0; b < size; b++) line[b] = lanes[b * size + a] as number;
+      const o = a * rowStep;
+      // A sliding window x0..x10 over the line (x0 = module i), with prev = module i − 1.
+      let prev = 0xff;
+      let x0 = lanes[o] as number;
+      let x1 = lanes[o + step] as number;
+      let x2 = lanes[o + 2 * step] as number;
+      let x3 = lanes[o + 3 * step] as number;
+      // size ≥ 21 (version 1), so modules 0..9 exist.
+      let x4 = lanes[o + 4 * step] as number;
+      let x5 = lanes[o + 5 * step] as number;
+      let x6 = lanes[o + 6 * step] as number;
+      let x7 = lanes[o + 7 * step] as number;
+      let x8 = lanes[o + 8 * step] as number;
+      let x9 = lanes[o + 9 * step] as number;
+      let x10 = 0;
       for (let i = 0; i + 4 < size; i++) {
-        const x0 = line[i] as number;
-        const x1 = line[i + 1] as number;
-        const x2 = line[i + 2] as number;
-        const x3 = line[i + 3] as number;
-        const x4 = line[i + 4] as number;
+        x10 = i + 10 < size ? (lanes[o + (i + 10) * step] as number) : 0;
         const same5 = ~((x0 ^ x1) | (x1 ^ x2) | (x2 ^ x3) | (x3 ^ x4)) & 0xff;
-        bump(w5, same5);
-        bump(w5start, same5 & (i === 0 ? 0xff : (line[i - 1] as number) ^ x0));
+        if (same5 !== 0) {
+          bump(w5, same5);
+          // The window starts a run where the module before differs (or at the line's start).
+          const starts = same5 & (i === 0 ? 0xff : prev ^ x0);
+          if (starts !== 0) bump(w5start, starts);
+        }
         if (i + 10 < size) {
           // 10111010000 and 00001011101 over the 11 modules from i.
-          const x5 = line[i + 5] as number;
-          const x6 = line[i + 6] as number;
-          const x7 = line[i + 7] as number;
-          const x8 = line[i + 8] as number;
-          const x9 = line[i + 9] as number;
-          const x10 = line[i + 10] as number;
-          bump(n3, x0 & ~x1 & x2 & x3 & x4 & ~x5 & x6 & ~(x7 | x8 | x9 | x10) & 0xff);
-          bump(n3, ~(x0 | x1 | x2 | x3) & x4 & ~x5 & x6 & x7 & x8 & ~x9 & x10 & 0xff);
+          const a1 = x0 & ~x1 & x2 & x3 & x4 & ~x5 & x6 & ~(x7 | x8 | x9 | x10) & 0xff;
+          if (a1 !== 0) bump(n3, a1);
+          const b1 = ~(x0 | x1 | x2 | x3) & x4 & ~x5 & x6 & x7 & x8 & ~x9 & x10 & 0xff;
+          if (b1 !== 0) bump(n3, b1);
         }
+        prev = x0;
+        x0 = x1;
+        x1 = x2;
+        x2 = x3;
+        x3 = x4;
+        x4 = x5;
+        x5 = x6;
+        x6 = x7;
+        x7 = x8;
+        x8 = x9;
+        x9 = x10;
       }
     }
   }
   for (let r = 0; r < size - 1; r++) {
     for (let c = 0, k = r * size; c < size - 1; c++, k++) {
       const a = lanes[k] as number;
-      bump(n2, ~((a ^ (lanes[k + 1] as number)) | (a ^ (lanes[k + size] as number)) | (a ^ (lanes[k + size + 1] as number))) & 0xff);
+      const same = ~((a ^ (lanes[k + 1] as number)) | (a ^ (lanes[k + size] as number)) | (a ^ (lanes[k + size + 1] as number))) & 0xff;
+      if (same !== 0) bump(n2, same);
     }
   }
   for (let k = 0; k < lanes.length; k++) bump(dark, lanes[k] as number);

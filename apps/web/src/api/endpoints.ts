@@ -1,4 +1,14 @@
 import { request, uploadBinary } from './client.ts';
+
+/** The little of a payment the binding test needs. */
+export interface TestPayment {
+  id: string;
+  status: 'created' | 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
+  amountFen: number;
+  codeText: string | null;
+  failureReason: string | null;
+}
+
 import type {
   Binding,
   BindingInput,
@@ -100,6 +110,8 @@ export const api = {
   bindings: (filter: { codeId?: string; active?: boolean } = {}) =>
     request<Items<Binding>>('GET', `/api/bindings${query({ codeId: filter.codeId, active: filter.active ? true : undefined })}`),
   retireBinding: (id: string) => request<Binding>('POST', `/api/bindings/${enc(id)}/retire`),
+  testBinding: (id: string) => request<TestPayment>('POST', `/api/bindings/${enc(id)}/test-payment`, {}),
+  testPaymentStatus: (id: string) => request<{ payment: TestPayment }>('GET', `/api/payments/${enc(id)}`),
 
   channels: () => request<Items<ChannelAccount>>('GET', '/api/channels'),
   saveUnionpayEmv: (body: UnionpayEmvBody) => request<ChannelAccount>('PUT', '/api/channels/unionpay-emv', body),

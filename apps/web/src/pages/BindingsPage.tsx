@@ -39,6 +39,7 @@ import {
   useStaffNames,
   VerifiedTag,
 } from '../components/codes/display.tsx';
+import { TestPaymentButton } from '../components/codes/TestPaymentButton.tsx';
 import { formatTime } from '../components/format.ts';
 import { FormError, serverErrorMessage, useSubmit } from '../components/forms.tsx';
 import { LoadError } from '../components/LoadError.tsx';
@@ -563,20 +564,23 @@ function BindingList(props: {
             title: t('common.actions'),
             key: 'actions',
             fixed: 'right',
-            width: 80,
+            width: 180,
             render: (_v, b) =>
               b.status === 'active' ? (
-                <Popconfirm
-                  title={t('bindings.confirmRetire')}
-                  description={`${serialOf(b.codeId)} · ${placeLabel(t, places, b.storeId, b.stationId)} · ${bindingLabel(t, b)}`}
-                  okText={t('bindings.retire')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => retire(b)}
-                >
-                  <Button size="small" danger loading={retiring === b.id} data-testid="binding-retire">
-                    {t('bindings.retire')}
-                  </Button>
-                </Popconfirm>
+                <Flex gap={4}>
+                  {!b.verified && <TestPaymentButton bindingId={b.id} onVerified={() => void props.onChanged()} />}
+                  <Popconfirm
+                    title={t('bindings.confirmRetire')}
+                    description={`${serialOf(b.codeId)} · ${placeLabel(t, places, b.storeId, b.stationId)} · ${bindingLabel(t, b)}`}
+                    okText={t('bindings.retire')}
+                    cancelText={t('common.cancel')}
+                    onConfirm={() => retire(b)}
+                  >
+                    <Button size="small" danger loading={retiring === b.id} data-testid="binding-retire">
+                      {t('bindings.retire')}
+                    </Button>
+                  </Popconfirm>
+                </Flex>
               ) : null,
           },
         ]}

@@ -7,7 +7,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { type OrderLine, type PayBody, type Payment, paymentsApi, paymentUrls, type WalletMethod } from '../../api/payments.ts';
 import { serverErrorMessage } from '../../components/forms.tsx';
-import { displayPayment, publishDisplay } from '../../components/payments/displayChannel.ts';
+import { displayPayment, publishDisplay, readDisplay } from '../../components/payments/displayChannel.ts';
 import { Keypad } from '../../components/payments/Keypad.tsx';
 import { isEditable, type KeypadKey, keypadFen, keypadKeyOf, newId, pressKey, usePolling } from '../../components/payments/util.ts';
 import { useRequiredSession } from '../../session/SessionContext.tsx';
@@ -69,6 +69,11 @@ function Counter({ station, userName }: { station: { id: string; name: string };
   const [tenderedText, setTenderedText] = useState('');
   const [target, setTarget] = useState<Target>('amount');
   const [payment, setPayment] = useState<Payment | null>(null);
+  /** A payment this station was still waiting on when the page was left or reloaded. */
+  const [left] = useState(() => {
+    const p = readDisplay(station.id)?.payment;
+    return p && (p.status === 'pending' || p.status === 'created') ? p : null;
+  });
   const [error, setError] = useState<string | null>(null);
   const [canRetrySame, setCanRetrySame] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -157,6 +162,24 @@ function Counter({ station, userName }: { station: { id: string; name: string };
     setPayment((cur) => (cur && cur.id === d.payment.id && d.payment.updatedAt >= cur.updatedAt ? d.payment : cur));
   };
   usePolling(refresh, 1500, isWaiting(payment), payment?.id ?? '');
+
+  // Back on the screen (a reload, a crash of the counter PC): pick up the payment still waiting, if it is.
+  useEffect(() => {
+    if (!left) return;
+    let live = true;
+    paymentsApi
+      .get(left.id)
+      .then((d) => {
+        if (!live || !isWaiting(d.payment)) return;
+        order.current = { id: d.payment.orderId, body: JSON.stringify({ amountFen: d.payment.amountFen }), created: true };
+        setAmountText(fenToYuanString(d.payment.amountFen).replace(/\.00$/, ''));
+        setPayment(d.payment);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [left]);
 
   const queryNow = () =>
     guard(async () => {

@@ -1,0 +1,76 @@
+import { formatFen } from '@paydesk/domain';
+import { Alert, App, Button, Flex, Modal, Result, Spin, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type TestPayment } from '../../api/endpoints.ts';
+
+/**
+ * The bind wizard's last step: a ¥0.01 dynamic-code payment through the binding, paid on the simulator.
+ * The server marks the binding verified when it succeeds; this only shows the way there and the result.
+ */
+export function TestPaymentButton(props: { bindingId: string; onVerified: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [starting, setStarting] = useState(false);
+  const [payment, setPayment] = useState<TestPayment | null>(null);
+
+  useEffect(() => {
+    if (!payment || (payment.status !== 'pending' && payment.status !== 'created')) return;
+    const timer = setInterval(async () => {
+      try {
+        const next = (await api.testPaymentStatus(payment.id)).payment;
+        setPayment(next);
+        if (next.status === 'succeeded') props.onVerified();
+      } catch {
+        // A missed poll is retried on the next tick.
+      }
+    }, 1500);
+    return () => clearInterval(timer);
+  }, [payment, props]);
+
+  const start = async () => {
+    setStarting(true);
+    try {
+      setPayment(await api.testBinding(props.bindingId));
+    } catch (err) {
+      message.error(err instanceof Error ? err.message : String(err));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const waiting = payment && (payment.status === 'pending' || payment.status === 'created');
+  return (
+    <>
+      <Button size="small" onClick={start} loading={starting} data-testid="binding-test-pay">
+        {t('bindings.testPay')}
+      </Button>
+      <Modal
+        open={payment !== null}
+        title={payment ? t('bindings.testPayTitle', { amount: formatFen(payment.amountFen) }) : ''}
+        footer={null}
+        onCancel={() => setPayment(null)}
+        destroyOnHidden
+      >
+        {payment?.status === 'succeeded' ? (
+          <Result status="success" title={t('bindings.testPayOk')} data-testid="binding-test-ok" />
+        ) : waiting ? (
+          <Flex vertical gap={16}>
+            <Typography.Paragraph>{t('bindings.testPayHint')}</Typography.Paragraph>
+            {payment.codeText && (
+              <Button type="primary" size="large" href={payment.codeText} target="_blank" data-testid="binding-test-open-sim">
+                {t('bindings.testPayOpenSim')}
+              </Button>
+            )}
+            <Flex gap={8} align="center">
+              <Spin size="small" />
+              <span>{t('bindings.testPayWaiting')}</span>
+            </Flex>
+          </Flex>
+        ) : payment ? (
+          <Alert type="error" showIcon message={t('bindings.testPayFailed', { reason: payment.failureReason ?? payment.status })} />
+        ) : null}
+      </Modal>
+    </>
+  );
+}
