@@ -108,7 +108,8 @@ describe('decodeImage details', () => {
     const rssBefore = process.memoryUsage().rss;
     const t = performance.now();
     const r = await decodeImage(bomb);
-    expect(performance.now() - t).toBeLessThan(250);
+    // Decoding 900 MP would take minutes; the bound is loose so a busy machine never trips it.
+    expect(performance.now() - t).toBeLessThan(5000);
     expect(r).toMatchObject({ ok: false, reason: 'too_many_pixels' });
     // 30000² greyscale would be 900 MB.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);

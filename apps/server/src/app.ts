@@ -37,6 +37,7 @@ import { PaymentService } from './services/payment.service.ts';
 import { answerOf, SimulatorGateway } from './simulator/gateway.ts';
 import { version } from './version.ts';
 import { messageHandler } from './worker/message.handler.ts';
+import { DecoderPool } from './qr/decode-pool.ts';
 import { OutboxWorker } from './worker/outbox-worker.ts';
 import { paymentHandlers, simulatorHandlers } from './worker/payment.handlers.ts';
 
@@ -97,7 +98,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const devOutbox = new DevOutboxTransport(repos.devMessages, now);
   const transport =
     options.transport ?? new RoutingTransport({ sms: devOutbox, email: config.smtp ? new SmtpTransport(config.smtp) : devOutbox });
-  const ctx: AppContext = { config, db, repos, secrets, transport, now, log: fastify.log, nudgeWorker: () => worker?.nudge() };
+  const decoder = new DecoderPool({ size: 1, timeoutMs: 20_000 });
+  const ctx: AppContext = { config, db, repos, secrets, transport, now, log: fastify.log, nudgeWorker: () => worker?.nudge(), decoder };
   const gateway = new SimulatorGateway(ctx);
   const payments = new PaymentService(ctx, new ChannelRouter(ctx, gateway));
   // The simulator posts its notifications to our own notify route, signed, exactly as a gateway would.
@@ -180,6 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     async close() {
       await worker.stop();
       await fastify.close();
+      await decoder.close();
     },
   };
 }

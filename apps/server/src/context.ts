@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { MessageTransport } from './messaging/transport.ts';
+import type { DecodeResult } from './qr/decode.ts';
 
 /** What services need from the outside world, passed in so tests can set the clock and the transport. */
 export interface AppContext {
@@ -15,6 +16,8 @@ export interface AppContext {
   log: FastifyBaseLogger;
   /** Wakes the outbox worker after a commit, so a code is sent at once rather than at the next poll. */
   nudgeWorker: () => void;
+  /** Reads QR images off the event loop (a worker thread), so a big photo never stalls the counter. */
+  decoder: { decode(bytes: Uint8Array): Promise<DecodeResult> };
 }
 
 /** Runs fn in one database transaction with repositories bound to it. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -47,7 +47,7 @@ function openSqlite(dataDir: string, fileName: string): Db {
   // FULL: an acknowledged payment must survive a power cut, not only a process crash.
   native.pragma('synchronous = FULL');
   native.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }), log: slowQueryLog() });
   return {
     kysely,
     dialect: 'sqlite',
@@ -63,6 +63,15 @@ function openSqlite(dataDir: string, fileName: string): Db {
     async close() {
       await kysely.destroy();
     },
+  };
+}
+
+/** PAYDESK_SLOW_QUERY_MS=N prints every query slower than N ms to stderr (SQL only, never parameters). */
+function slowQueryLog(): LogConfig | undefined {
+  const threshold = Number(process.env.PAYDESK_SLOW_QUERY_MS);
+  if (!Number.isFinite(threshold) || threshold <= 0) return undefined;
+  return (event) => {
+    if (event.queryDurationMillis >= threshold) process.stderr.write(`slow query ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql}\n`);
   };
 }
 
@@ -96,7 +105,7 @@ function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 });
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
   return {
     kysely,
     dialect: 'postgres',

@@ -6,7 +6,6 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { errorResponses, Nullable } from '../http/schemas.ts';
-import { decodeImage } from '../qr/decode.ts';
 import type { SimDecision, SimulatorGateway } from '../simulator/gateway.ts';
 
 const tags = ['simulator'];
@@ -98,7 +97,7 @@ export function simRoutes(app: FastifyInstance, ctx: AppContext, gateway: Simula
       },
     },
     async (request) => {
-      const decoded = await decodeImage(request.body as Buffer);
+      const decoded = await ctx.decoder.decode(request.body as Buffer);
       const text = decoded.ok ? decoded.codes[0]?.text : undefined;
       if (!text) throw new DomainError('IMAGE_NO_CODE', [], { verdict: decoded.ok ? 'no_code_found' : decoded.reason });
       return tradeDto(await gateway.findTrade(actorOf(request).merchantId, { codeText: text }));

@@ -4,7 +4,6 @@ import { DomainError, type ErrorCode, isValidAmountFen, recogniseCollectionCode 
 import { buildEmvContent } from '../codes/emv-content.ts';
 import { type AppContext, inTransaction } from '../context.ts';
 import { randomToken } from '../crypto/tokens.ts';
-import { decodeImage } from '../qr/decode.ts';
 import { type Actor, assertStoreVisible, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';
 
@@ -127,7 +126,7 @@ export class CodeService {
   async upload(actor: Actor, input: Placement & { bytes: Buffer; validDays?: number | undefined }): Promise<UploadResult> {
     requirePermission(actor, 'code.manage');
     await this.checkPlacement(actor, input);
-    const decoded = await decodeImage(input.bytes);
+    const decoded = await this.ctx.decoder.decode(input.bytes);
     if (!decoded.ok) throw new DomainError(decodeFailures[decoded.reason] ?? 'IMAGE_NO_CODE', [], { verdict: decoded.reason });
     if (decoded.codes.length > 1) {
       throw new DomainError('IMAGE_MULTIPLE_CODES', [], { verdict: 'multiple_codes', count: decoded.codes.length });

@@ -21,6 +21,12 @@ export interface OrderLine {
   unitFen: number;
 }
 
+export interface OrderInput {
+  id: string;
+  amountFen?: number | undefined;
+  lines?: OrderLine[] | undefined;
+}
+
 export interface PayInput {
   flow: 'dynamic_code' | 'code_pay' | 'cash';
   /** Set by the binding test payment: the payment proves this binding. */
@@ -62,7 +68,20 @@ export class PaymentService {
   }
 
   /** The client makes the order id, so a retried "charge" after a network error finds the same order. */
-  async createOrder(actor: Actor, input: { id: string; amountFen?: number | undefined; lines?: OrderLine[] | undefined }): Promise<Order> {
+  async createOrder(actor: Actor, input: OrderInput): Promise<Order> {
+    const order = await this.buildOrder(actor, input);
+    if (await this.ctx.repos.payments.insertOrder(order)) return order;
+    return this.sameOrder(actor, order);
+  }
+
+  /** An order id seen before must describe the same sale; anything else is a client bug or a clash. */
+  private async sameOrder(actor: Actor, order: Order): Promise<Order> {
+    const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, order.id);
+    if (!existing || existing.total_fen !== order.total_fen || existing.lines !== order.lines) throw new DomainError('ORDER_CONFLICT');
+    return existing;
+  }
+
+  private async buildOrder(actor: Actor, input: OrderInput): Promise<Order> {
     requirePermission(actor, 'payment.take');
     const lines = input.lines ?? (input.amountFen !== undefined ? [{ name: '手动金额', quantity: 1, unitFen: input.amountFen }] : []);
     if (lines.length === 0 || lines.length > 200) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
@@ -93,22 +112,23 @@ export class PaymentService {
       created_at: now,
       updated_at: now,
     };
-    if (await this.ctx.repos.payments.insertOrder(order)) return order;
-    const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, input.id);
-    if (!existing || existing.total_fen !== total || existing.lines !== order.lines) throw new DomainError('ORDER_CONFLICT');
-    return existing;
+    return order;
   }
 
-  async pay(actor: Actor, orderId: string, input: PayInput): Promise<Payment> {
+  /**
+   * `newOrder`: an order not yet stored (checkout), written in the same transaction as its payment, so a
+   * sale costs one commit fewer and never leaves an order without its payment.
+   */
+  async pay(actor: Actor, orderId: string, input: PayInput, newOrder?: Order): Promise<Payment> {
     requirePermission(actor, 'payment.take');
-    const order = await this.ctx.repos.payments.findOrder(actor.merchantId, orderId);
+    const order = newOrder ?? (await this.ctx.repos.payments.findOrder(actor.merchantId, orderId));
     if (!order) throw new DomainError('NOT_FOUND');
     assertStoreVisible(actor, order.store_id);
     if (order.status !== 'open') throw new DomainError('ORDER_NOT_OPEN');
     const now = this.ctx.now();
     const amount = order.total_fen;
 
-    if (input.flow === 'cash') return this.payCash(actor, order, input.tenderedFen);
+    if (input.flow === 'cash') return this.payCash(actor, order, input.tenderedFen, newOrder !== undefined);
 
     let method: 'wechatpay' | 'alipay' | 'unionpay' = input.method ?? 'wechatpay';
     let payerCode: string | null = null;
@@ -161,6 +181,7 @@ export class PaymentService {
     };
     try {
       await inTransaction(this.ctx, async (repos) => {
+        if (newOrder && !(await repos.payments.insertOrder(newOrder))) throw new DomainError('PAYMENT_IN_PROGRESS');
         await repos.payments.insertPayment(payment);
         await this.event(
           repos,
@@ -177,7 +198,7 @@ export class PaymentService {
       if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('PAYMENT_IN_PROGRESS');
       throw err;
     }
-    this.ctx.nudgeWorker();
+    // No nudge: the rows just written fall due in seconds; the worker's poll finds them in time.
 
     const adapter = this.channels.forPayment(actor.merchantId, channel);
     if (input.flow === 'dynamic_code') {
@@ -221,10 +242,13 @@ export class PaymentService {
   /** Rings up and takes payment in one call: the cashier's usual path, and one round trip fewer. */
   async checkout(
     actor: Actor,
-    input: { id: string; amountFen?: number | undefined; lines?: OrderLine[] | undefined; payment: PayInput },
+    input: OrderInput & { payment: PayInput },
   ): Promise<Payment> {
-    const order = await this.createOrder(actor, input);
-    return this.pay(actor, order.id, { ...input.payment, bindingId: undefined });
+    const order = await this.buildOrder(actor, input);
+    // A retried checkout finds its order (and, if it was paid, ORDER_NOT_OPEN tells the client so).
+    const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, order.id);
+    if (existing) return this.pay(actor, (await this.sameOrder(actor, order)).id, { ...input.payment, bindingId: undefined });
+    return this.pay(actor, order.id, { ...input.payment, bindingId: undefined }, order);
   }
 
   /**
@@ -255,7 +279,7 @@ export class PaymentService {
     return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
   }
 
-  private async payCash(actor: Actor, order: Order, tenderedFen: number | undefined): Promise<Payment> {
+  private async payCash(actor: Actor, order: Order, tenderedFen: number | undefined, insertOrder: boolean): Promise<Payment> {
     const sale = cashSale(order.total_fen, tenderedFen ?? order.total_fen, this.ctx.config.cashRounding);
     if (!sale) throw new DomainError('CASH_INSUFFICIENT', [{ field: 'tenderedFen', code: 'CASH_INSUFFICIENT' }]);
     const now = this.ctx.now();

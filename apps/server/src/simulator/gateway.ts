@@ -2,7 +2,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import { type SignedMessage, type SimAnswer, type SimOp, type SimTradeAnswer, sign, verify } from '@paydesk/channels';
 import { newId, type SimTrade } from '@paydesk/db';
 import { DomainError } from '@paydesk/domain';
-import type { AppContext } from '../context.ts';
+import { type AppContext, inTransaction } from '../context.ts';
 
 /** What the person on /sim decides for a code they "scanned", or for a payment code they hand out. */
 export type SimDecision =
@@ -132,36 +132,39 @@ export class SimulatorGateway {
   }
 
   private async codePay(merchantId: string, outTradeNo: string, body: Record<string, unknown>, now: number): Promise<SimAnswer> {
-    const sim = this.ctx.repos.sim;
-    const existing = await sim.trade(merchantId, outTradeNo);
+    const existing = await this.ctx.repos.sim.trade(merchantId, outTradeNo);
     if (existing) return { ok: true, trade: answerOf(existing) };
     const authCode = String(body.authCode ?? '');
-    const payer = await sim.payerCode(merchantId, authCode);
-    const used = payer ? !(await sim.usePayerCode(merchantId, authCode, now)) : false;
-    const decision: SimDecision = payer ? (JSON.parse(payer.behaviour) as SimDecision) : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
-    const base = {
-      merchant_id: merchantId,
-      out_trade_no: outTradeNo,
-      trade_no: this.tradeNo(),
-      flow: 'code_pay' as const,
-      amount_fen: Number(body.amountFen),
-      description: String(body.description ?? ''),
-      code_text: null,
-      payer_code: authCode,
-      notify_url: null,
-      expires_at: now + 45_000,
-      created_at: now,
-      updated_at: now,
-    };
-    const fail = (failCode: string) => ({ ...base, state: 'PAYERROR' as const, fail_code: failCode, paid_at: null });
-    const row = used
-      ? fail('AUTH_CODE_USED')
-      : decision.action === 'pay'
-        ? { ...base, state: 'SUCCESS' as const, fail_code: null, paid_at: now }
-        : decision.action === 'fail'
-          ? fail(decision.failCode)
-          : { ...base, state: 'USERPAYING' as const, fail_code: null, paid_at: null };
-    await sim.insertTrade(row);
+    // The wallet's books change together: the code is used up exactly when its trade is recorded.
+    const { row, decision, used } = await inTransaction(this.ctx, async (repos) => {
+      const payer = await repos.sim.payerCode(merchantId, authCode);
+      const used = payer ? !(await repos.sim.usePayerCode(merchantId, authCode, now)) : false;
+      const decision: SimDecision = payer ? (JSON.parse(payer.behaviour) as SimDecision) : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
+      const base = {
+        merchant_id: merchantId,
+        out_trade_no: outTradeNo,
+        trade_no: this.tradeNo(),
+        flow: 'code_pay' as const,
+        amount_fen: Number(body.amountFen),
+        description: String(body.description ?? ''),
+        code_text: null,
+        payer_code: authCode,
+        notify_url: null,
+        expires_at: now + 45_000,
+        created_at: now,
+        updated_at: now,
+      };
+      const fail = (failCode: string) => ({ ...base, state: 'PAYERROR' as const, fail_code: failCode, paid_at: null });
+      const row = used
+        ? fail('AUTH_CODE_USED')
+        : decision.action === 'pay'
+          ? { ...base, state: 'SUCCESS' as const, fail_code: null, paid_at: now }
+          : decision.action === 'fail'
+            ? fail(decision.failCode)
+            : { ...base, state: 'USERPAYING' as const, fail_code: null, paid_at: null };
+      await repos.sim.insertTrade(row);
+      return { row, decision, used };
+    });
     if (!used && decision.action === 'pay_after') await this.scheduleSettle(merchantId, outTradeNo, decision.seconds);
     return { ok: true, trade: answerOf({ ...row, refunded_fen: 0 }) };
   }
