@@ -33,6 +33,24 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(short.body.error.code).toBe('CASH_INSUFFICIENT');
   });
 
+  it('rings up and takes payment in one call, in cash or by code, and a retry finds the same sale', async () => {
+    const id = crypto.randomUUID();
+    const cash = await cashier().post('/api/checkout', { id, amountFen: 1234, payment: { flow: 'cash', tenderedFen: 2000 } });
+    expect(cash.status).toBe(201);
+    expect(cash.body).toMatchObject({ status: 'succeeded', orderId: id, changeFen: 766 });
+    const again = await cashier().post('/api/checkout', { id, amountFen: 1234, payment: { flow: 'cash', tenderedFen: 2000 } });
+    expect(again.body.error.code).toBe('ORDER_NOT_OPEN');
+    const other = await cashier().post('/api/checkout', { id, amountFen: 999, payment: { flow: 'cash', tenderedFen: 2000 } });
+    expect(other.body.error.code).toBe('ORDER_CONFLICT');
+    const code = await payerCode(cashier(), 'alipay', { action: 'pay' });
+    const byCode = await cashier().post('/api/checkout', {
+      id: crypto.randomUUID(),
+      lines: [{ name: '矿泉水', quantity: 2, unitFen: 150 }],
+      payment: { flow: 'code_pay', authCode: code },
+    });
+    expect(byCode.body).toMatchObject({ status: 'succeeded', method: 'alipay', amountFen: 300 });
+  });
+
   it('charges a customer payment code that pays at once', async () => {
     const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
     const res = await sell(cashier(), 1500, { flow: 'code_pay', authCode: `${code}\r\n` });

@@ -19,6 +19,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { DevOutboxTransport } from './messaging/dev-outbox.transport.ts';
 import { SmtpTransport } from './messaging/smtp.transport.ts';
 import { type MessageTransport, RoutingTransport } from './messaging/transport.ts';
+import { DecoderPool } from './qr/decode-pool.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { bindingRoutes } from './routes/bindings.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
@@ -37,7 +38,6 @@ import { PaymentService } from './services/payment.service.ts';
 import { answerOf, SimulatorGateway } from './simulator/gateway.ts';
 import { version } from './version.ts';
 import { messageHandler } from './worker/message.handler.ts';
-import { DecoderPool } from './qr/decode-pool.ts';
 import { OutboxWorker } from './worker/outbox-worker.ts';
 import { paymentHandlers, simulatorHandlers } from './worker/payment.handlers.ts';
 

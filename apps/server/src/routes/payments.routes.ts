@@ -85,6 +85,19 @@ const Lines = Type.Array(
     maxItems: 200,
   },
 );
+/** The filters of the transaction records, shared by the list and its export. */
+export const recordFilters = {
+  from: Type.Optional(Type.Integer({ description: 'epoch ms, inclusive' })),
+  to: Type.Optional(Type.Integer({ description: 'epoch ms, exclusive' })),
+  storeId: Type.Optional(Id),
+  stationId: Type.Optional(Id),
+  cashierId: Type.Optional(Id),
+  method: Type.Optional(Type.String({ maxLength: 20 })),
+  status: Type.Optional(Status),
+  minFen: Type.Optional(Fen),
+  maxFen: Type.Optional(Fen),
+  outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
+};
 const OrderId = Type.String({
   minLength: 8,
   maxLength: 64,
@@ -169,16 +182,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
         summary: 'Transaction records (流水) with filters, totals and keyset pagination',
         querystring: Type.Object(
           {
-            from: Type.Optional(Type.Integer({ description: 'epoch ms, inclusive' })),
-            to: Type.Optional(Type.Integer({ description: 'epoch ms, exclusive' })),
-            storeId: Type.Optional(Id),
-            stationId: Type.Optional(Id),
-            cashierId: Type.Optional(Id),
-            method: Type.Optional(Type.String({ maxLength: 20 })),
-            status: Type.Optional(Status),
-            minFen: Type.Optional(Fen),
-            maxFen: Type.Optional(Fen),
-            outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
+            ...recordFilters,
             cursor: Type.Optional(Type.String({ maxLength: 120 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           },

@@ -9,15 +9,16 @@ import { shanghaiDate } from '../exports/labels.ts';
 import { maxExportRows, RecordTotals, recordRows } from '../exports/records.ts';
 import { writeXlsx } from '../exports/xlsx.ts';
 import { actorOf } from '../http/auth.plugin.ts';
-import { errorResponses, Id, IdParams } from '../http/schemas.ts';
+import { errorResponses, IdParams } from '../http/schemas.ts';
 import { renderEscPos } from '../receipts/escpos.ts';
 import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
 import { receiptOf } from '../receipts/model.ts';
 import { requirePermission, storeScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
+import { recordFilters } from './payments.routes.ts';
 
 const tags = ['payments'];
-const Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
+const _Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const downloadHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
@@ -39,18 +40,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
         querystring: Type.Object(
           {
             format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
-            from: Type.Optional(Type.Integer({ description: 'epoch ms, inclusive' })),
-            to: Type.Optional(Type.Integer({ description: 'epoch ms, exclusive' })),
-            storeId: Type.Optional(Id),
-            stationId: Type.Optional(Id),
-            cashierId: Type.Optional(Id),
-            method: Type.Optional(Type.String({ maxLength: 20 })),
-            status: Type.Optional(
-              Type.Union(['created', 'pending', 'succeeded', 'failed', 'expired', 'cancelled'].map((s) => Type.Literal(s))),
-            ),
-            minFen: Type.Optional(Fen),
-            maxFen: Type.Optional(Fen),
-            outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
+            ...recordFilters,
           },
           { additionalProperties: false },
         ),

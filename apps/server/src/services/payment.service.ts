@@ -48,6 +48,40 @@ const walletMethods: Record<string, 'wechatpay' | 'alipay' | 'unionpay'> = { wec
 /** 138****5678-style masking for a payment code: enough to recognise in a dispute, useless to replay. */
 const maskCode = (code: string) => `${code.slice(0, 4)}${'*'.repeat(Math.max(0, code.length - 8))}${code.slice(-4)}`;
 
+/** A payment row for an order: who, where and when come from the order and the actor; the rest from the flow. */
+function newPaymentRow(
+  actor: Actor,
+  order: Order,
+  now: number,
+  fields: Pick<Payment, 'method' | 'channel' | 'flow' | 'amount_fen' | 'status' | 'expires_at'> & Partial<Payment>,
+): Payment {
+  return {
+    id: newId(),
+    merchant_id: actor.merchantId,
+    order_id: order.id,
+    store_id: order.store_id,
+    station_id: order.station_id,
+    cashier_id: actor.userId,
+    out_trade_no: outTradeNo(now),
+    binding_id: null,
+    failure_code: null,
+    failure_reason: null,
+    channel_trade_no: null,
+    code_text: null,
+    payer_code_masked: null,
+    paid_at: null,
+    refunded_fen: 0,
+    tendered_fen: null,
+    change_fen: null,
+    rounding_fen: null,
+    late_success: 0,
+    query_count: 0,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+}
+
 function outTradeNo(now: number): string {
   const stamp = new Date(now + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
   return `PD${stamp}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
@@ -149,36 +183,16 @@ export class PaymentService {
         ? ((await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, method)) ??
           (await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, 'all')))
         : undefined;
-    const payment: Payment = {
-      id: newId(),
-      merchant_id: actor.merchantId,
-      order_id: order.id,
-      store_id: order.store_id,
-      station_id: order.station_id,
-      cashier_id: actor.userId,
-      out_trade_no: outTradeNo(now),
+    const payment = newPaymentRow(actor, order, now, {
       method,
       channel,
       flow: input.flow,
       binding_id: binding?.id ?? null,
       amount_fen: amount,
       status: 'created',
-      failure_code: null,
-      failure_reason: null,
-      channel_trade_no: null,
-      code_text: null,
       payer_code_masked: payerCode ? maskCode(payerCode) : null,
       expires_at: expiresAt,
-      paid_at: null,
-      refunded_fen: 0,
-      tendered_fen: null,
-      change_fen: null,
-      rounding_fen: null,
-      late_success: 0,
-      query_count: 0,
-      created_at: now,
-      updated_at: now,
-    };
+    });
     try {
       await inTransaction(this.ctx, async (repos) => {
         if (newOrder && !(await repos.payments.insertOrder(newOrder))) throw new DomainError('PAYMENT_IN_PROGRESS');
@@ -240,10 +254,7 @@ export class PaymentService {
   }
 
   /** Rings up and takes payment in one call: the cashier's usual path, and one round trip fewer. */
-  async checkout(
-    actor: Actor,
-    input: OrderInput & { payment: PayInput },
-  ): Promise<Payment> {
+  async checkout(actor: Actor, input: OrderInput & { payment: PayInput }): Promise<Payment> {
     const order = await this.buildOrder(actor, input);
     // A retried checkout finds its order (and, if it was paid, ORDER_NOT_OPEN tells the client so).
     const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, order.id);
@@ -283,37 +294,20 @@ export class PaymentService {
     const sale = cashSale(order.total_fen, tenderedFen ?? order.total_fen, this.ctx.config.cashRounding);
     if (!sale) throw new DomainError('CASH_INSUFFICIENT', [{ field: 'tenderedFen', code: 'CASH_INSUFFICIENT' }]);
     const now = this.ctx.now();
-    const payment: Payment = {
-      id: newId(),
-      merchant_id: actor.merchantId,
-      order_id: order.id,
-      store_id: order.store_id,
-      station_id: order.station_id,
-      cashier_id: actor.userId,
-      out_trade_no: outTradeNo(now),
+    const payment = newPaymentRow(actor, order, now, {
       method: 'cash',
       channel: 'cash',
       flow: 'cash',
-      binding_id: null,
       amount_fen: sale.dueFen,
       status: 'succeeded',
-      failure_code: null,
-      failure_reason: null,
-      channel_trade_no: null,
-      code_text: null,
-      payer_code_masked: null,
       expires_at: now,
       paid_at: now,
-      refunded_fen: 0,
       tendered_fen: sale.tenderedFen,
       change_fen: sale.changeFen,
       rounding_fen: sale.roundingFen,
-      late_success: 0,
-      query_count: 0,
-      created_at: now,
-      updated_at: now,
-    };
+    });
     await inTransaction(this.ctx, async (repos) => {
+      if (insertOrder && !(await repos.payments.insertOrder(order))) throw new DomainError('PAYMENT_IN_PROGRESS');
       if (!(await repos.payments.setOrderStatus(actor.merchantId, order.id, ['open'], 'paid', now)))
         throw new DomainError('ORDER_NOT_OPEN');
       await repos.payments.insertPayment(payment);

@@ -139,7 +139,9 @@ export class SimulatorGateway {
     const { row, decision, used } = await inTransaction(this.ctx, async (repos) => {
       const payer = await repos.sim.payerCode(merchantId, authCode);
       const used = payer ? !(await repos.sim.usePayerCode(merchantId, authCode, now)) : false;
-      const decision: SimDecision = payer ? (JSON.parse(payer.behaviour) as SimDecision) : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
+      const decision: SimDecision = payer
+        ? (JSON.parse(payer.behaviour) as SimDecision)
+        : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
       const base = {
         merchant_id: merchantId,
         out_trade_no: outTradeNo,
