@@ -71,7 +71,8 @@ function slowQueryLog(): LogConfig | undefined {
   const threshold = Number(process.env.PAYDESK_SLOW_QUERY_MS);
   if (!Number.isFinite(threshold) || threshold <= 0) return undefined;
   return (event) => {
-    if (event.queryDurationMillis >= threshold) process.stderr.write(`slow query ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql}\n`);
+    if (event.queryDurationMillis >= threshold)
+      process.stderr.write(`slow query ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql}\n`);
   };
 }
 
