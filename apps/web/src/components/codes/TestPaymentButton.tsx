@@ -5,6 +5,19 @@ import { useTranslation } from 'react-i18next';
 import { api, type TestPayment } from '../../api/endpoints.ts';
 
 /**
+ * The simulator's code is a URL on PUBLIC_URL; the owner's browser may reach this server by another name,
+ * so the link keeps only the path and stays on the origin the owner is signed in at.
+ */
+function simPath(codeText: string): string {
+  try {
+    const url = new URL(codeText);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return codeText;
+  }
+}
+
+/**
  * The bind wizard's last step: a ¥0.01 dynamic-code payment through the binding, paid on the simulator.
  * The server marks the binding verified when it succeeds; this only shows the way there and the result.
  */
@@ -58,7 +71,7 @@ export function TestPaymentButton(props: { bindingId: string; onVerified: () => 
           <Flex vertical gap={16}>
             <Typography.Paragraph>{t('bindings.testPayHint')}</Typography.Paragraph>
             {payment.codeText && (
-              <Button type="primary" size="large" href={payment.codeText} target="_blank" data-testid="binding-test-open-sim">
+              <Button type="primary" size="large" href={simPath(payment.codeText)} target="_blank" data-testid="binding-test-open-sim">
                 {t('bindings.testPayOpenSim')}
               </Button>
             )}
