@@ -568,7 +568,7 @@ function BindingList(props: {
             render: (_v, b) =>
               b.status === 'active' ? (
                 <Flex gap={4}>
-                  {!b.verified && <TestPaymentButton bindingId={b.id} onVerified={() => void props.onChanged()} />}
+                  <TestPaymentButton bindingId={b.id} verified={b.verified} onVerified={() => void props.onChanged()} />
                   <Popconfirm
                     title={t('bindings.confirmRetire')}
                     description={`${serialOf(b.codeId)} · ${placeLabel(t, places, b.storeId, b.stationId)} · ${bindingLabel(t, b)}`}

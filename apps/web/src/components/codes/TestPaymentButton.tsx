@@ -1,6 +1,6 @@
 import { formatFen } from '@paydesk/domain';
 import { Alert, App, Button, Flex, Modal, Result, Spin, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type TestPayment } from '../../api/endpoints.ts';
 
@@ -21,11 +21,14 @@ function simPath(codeText: string): string {
  * The bind wizard's last step: a ¥0.01 dynamic-code payment through the binding, paid on the simulator.
  * The server marks the binding verified when it succeeds; this only shows the way there and the result.
  */
-export function TestPaymentButton(props: { bindingId: string; onVerified: () => void }) {
+export function TestPaymentButton(props: { bindingId: string; verified: boolean; onVerified: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [starting, setStarting] = useState(false);
   const [payment, setPayment] = useState<TestPayment | null>(null);
+  // Kept in a ref: a new callback from each parent render must not restart the polling.
+  const onVerified = useRef(props.onVerified);
+  onVerified.current = props.onVerified;
 
   useEffect(() => {
     if (!payment || (payment.status !== 'pending' && payment.status !== 'created')) return;
@@ -33,13 +36,13 @@ export function TestPaymentButton(props: { bindingId: string; onVerified: () => 
       try {
         const next = (await api.testPaymentStatus(payment.id)).payment;
         setPayment(next);
-        if (next.status === 'succeeded') props.onVerified();
+        if (next.status === 'succeeded') onVerified.current();
       } catch {
         // A missed poll is retried on the next tick.
       }
     }, 1500);
     return () => clearInterval(timer);
-  }, [payment, props]);
+  }, [payment]);
 
   const start = async () => {
     setStarting(true);
@@ -55,9 +58,12 @@ export function TestPaymentButton(props: { bindingId: string; onVerified: () => 
   const waiting = payment && (payment.status === 'pending' || payment.status === 'created');
   return (
     <>
-      <Button size="small" onClick={start} loading={starting} data-testid="binding-test-pay">
-        {t('bindings.testPay')}
-      </Button>
+      {/* The modal stays mounted after the binding turns verified, so the person sees the success. */}
+      {!props.verified && (
+        <Button size="small" onClick={start} loading={starting} data-testid="binding-test-pay">
+          {t('bindings.testPay')}
+        </Button>
+      )}
       <Modal
         open={payment !== null}
         title={payment ? t('bindings.testPayTitle', { amount: formatFen(payment.amountFen) }) : ''}
