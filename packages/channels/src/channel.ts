@@ -53,6 +53,34 @@ export type ParsedNotification =
   | { valid: true; kind: 'refund'; outRefundNo: string; outcome: RefundOutcome; ack: { status: number; body: string } }
   | { valid: false; reason: string; ack: { status: number; body: string } };
 
+/** An order the payer completes inside their wallet app, started from the shop's store-code pay page. */
+export interface WalletOrderRequest {
+  outTradeNo: string;
+  amountFen: number;
+  description: string;
+  expiresAt: number;
+  notifyUrl: string;
+  /** Where the wallet sends the payer's browser back after paying (Alipay's return_url). */
+  returnUrl: string;
+  /** The payer's id in the wallet (the WeChat openid a JSAPI order needs), from `PayerIdentification`. */
+  payerId?: string;
+}
+
+export type WalletOrderStart =
+  /** WeChat JSAPI: the parameters the page hands to WeixinJSBridge `getBrandWCPayRequest`, signed. */
+  | { kind: 'jsapi'; params: Record<string, string> }
+  /** Alipay wap pay: the address to send the payer's browser to. */
+  | { kind: 'redirect'; url: string }
+  | { kind: 'unknown'; why: string };
+
+/** How a channel learns who the payer is before a wallet order (WeChat's OAuth redirect for the openid). */
+export interface PayerIdentification {
+  /** Where to send the payer's browser; the wallet comes back to `redirectUri` with `?code=…&state=…`. */
+  authorizeUrl(redirectUri: string, state: string): string;
+  /** Exchanges the code from the redirect for the payer's id in the wallet. */
+  payerIdFromCode(code: string): Promise<string>;
+}
+
 export interface PaymentChannel {
   readonly kind: ChannelKind;
   createDynamicCode(req: DynamicCodeRequest): Promise<{ codeText: string } | { state: 'unknown'; why: string }>;
@@ -64,4 +92,8 @@ export interface PaymentChannel {
   refund(req: RefundRequest): Promise<RefundOutcome>;
   queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundOutcome>;
   parseNotification(n: IncomingNotification): Promise<ParsedNotification>;
+  /** Only channels that can take money on the store-code pay page. */
+  createWalletOrder?(req: WalletOrderRequest): Promise<WalletOrderStart>;
+  /** Only channels whose wallet orders need the payer's id first. */
+  readonly payerIdentification?: PayerIdentification;
 }
