@@ -4,13 +4,14 @@
  * 3-row transaction on the same database, measured in the same run.
  *
  *   npx tsx bench/checkout.bench.ts [--db sqlite|postgres|both] [--seconds 10] [--connections 50] [--no-record]
+ *                                   [--cpu-prof DIR]   (V8 CPU profile of the Paydesk server, to find the cost)
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://paydesk:paydesk@127.0.0.1:5432/paydesk, a role that
  * may create databases); each run uses fresh databases and drops them afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ const flag = (name: string, fallback: string) => {
 const seconds = Number(flag('seconds', '10'));
 const connections = Number(flag('connections', '50'));
 const which = flag('db', 'both');
+const cpuProfDir = flag('cpu-prof', '');
 const root = path.resolve(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://paydesk:paydesk@127.0.0.1:5432/paydesk';
 const secretKey = '22'.repeat(32);
@@ -63,7 +65,43 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU seconds (user + system) used so far by the given processes, from /proc (Linux). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / 100;
+}
+
+/** The PostgreSQL server's processes (its CPU is part of what a request costs). */
+function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Runs the load and measures the CPU time the server side spent on it, per request answered. */
+function measuredLoad(job: object, serverPid: number, dialect: 'sqlite' | 'postgres'): Load {
+  const pids = () => [serverPid, ...(dialect === 'postgres' ? postgresPids() : [])];
+  const before = cpuSeconds(pids());
+  const result = load(job);
+  const used = cpuSeconds(pids()) - before;
+  return { ...result, cpuMsPerRequest: result.requests > 0 ? Math.round((used * 1000 * 100) / result.requests) / 100 : 0 };
+}
+
 interface Load {
+  cpuMsPerRequest?: number;
   requests: number;
   rps: number;
   p50: number;
@@ -112,7 +150,11 @@ async function ceiling(dialect: 'sqlite' | 'postgres', dir: string): Promise<Loa
   try {
     await waitFor(`http://127.0.0.1:${port}/missing`).catch(() => {});
     await new Promise((r) => setTimeout(r, 1500));
-    return load({ url: `http://127.0.0.1:${port}/tx`, connections, seconds, headers: {}, kind: 'ceiling' });
+    return measuredLoad(
+      { url: `http://127.0.0.1:${port}/tx`, connections, seconds, headers: {}, kind: 'ceiling' },
+      child.pid ?? 0,
+      dialect,
+    );
   } finally {
     await stop(child);
     await pgDb?.drop();
@@ -134,21 +176,30 @@ async function paydesk(dialect: 'sqlite' | 'postgres', dir: string): Promise<{ l
   });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = start(process.execPath, ['apps/server/bin/paydesk.js', 'serve', '--port', String(port), '--host', '127.0.0.1'], env);
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfDir)}`] : [];
+  const server = start(
+    process.execPath,
+    [...profile, 'apps/server/bin/paydesk.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    env,
+  );
   try {
     await waitFor(`${base}/api/health`);
     const session = await signIn(base);
     const codes = await payerCodes(dialect, dir, pgDb?.url, session.merchantId, Math.ceil(seconds * 6000 + 1000));
     const codesFile = path.join(dir, 'codes.txt');
     writeFileSync(codesFile, codes.join('\n'));
-    const result = load({
-      url: `${base}/api/checkout`,
-      connections,
-      seconds,
-      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
-      kind: 'checkout',
-      codesFile,
-    });
+    const result = measuredLoad(
+      {
+        url: `${base}/api/checkout`,
+        connections,
+        seconds,
+        headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+        kind: 'checkout',
+        codesFile,
+      },
+      server.pid ?? 0,
+      dialect,
+    );
     const verified = await countSucceeded(dialect, dir, pgDb?.url);
     return { load: result, verified };
   } finally {
@@ -244,8 +295,14 @@ for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [wh
         baseline: { label: 'ceiling p99', value: ceil.p99 },
       },
       { label: 'p50 latency', value: run.load.p50, unit: 'ms', baseline: { label: 'ceiling p50', value: ceil.p50 } },
+      {
+        label: `server CPU time per request (Node${dialect === 'postgres' ? ' + PostgreSQL' : ''})`,
+        value: run.load.cpuMsPerRequest ?? 0,
+        unit: 'ms',
+        baseline: { label: 'ceiling', value: ceil.cpuMsPerRequest ?? 0 },
+      },
     ];
-    const line = `[${dialect}] checkout ${run.load.rps.toFixed(0)}/s p99 ${run.load.p99} ms; ceiling ${ceil.rps.toFixed(0)}/s p99 ${ceil.p99} ms; acknowledged ${acknowledged}, verified ${run.verified}, errors ${run.load.errors}, non-2xx ${run.load.non2xx}`;
+    const line = `[${dialect}] checkout ${run.load.rps.toFixed(0)}/s p99 ${run.load.p99} ms ${run.load.cpuMsPerRequest} CPU ms/req; ceiling ${ceil.rps.toFixed(0)}/s p99 ${ceil.p99} ms ${ceil.cpuMsPerRequest} CPU ms/req; acknowledged ${acknowledged}, verified ${run.verified}, errors ${run.load.errors}, non-2xx ${run.load.non2xx}`;
     console.log(line);
     scenarios.push({
       key: `checkout-${dialect}`,
@@ -255,7 +312,7 @@ for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [wh
       notes: [
         `A checkout is POST /api/checkout: the order, the payment, its events and outbox rows committed, the simulator called and its "paid" applied, in one request; load from autocannon in a separate process, ${connections} connections for ${seconds} s.`,
         dialect === 'sqlite'
-          ? 'Durability: SQLite in WAL mode with synchronous=FULL in both Paydesk and the ceiling: an acknowledged payment survives a power cut, not only a crash. (fsync is cheap on these virtual disks; on real disks FULL costs more.)'
+          ? 'Durability: an acknowledged request survives a power cut in both. The ceiling: SQLite WAL with synchronous=FULL (each COMMIT fsyncs on the event loop). Paydesk: WAL with synchronous=NORMAL plus group commit: before any answer leaves, and before the channel is called, one fsync of the WAL on the thread pool covers every commit made so far (packages/db/src/group-commit.ts), so the event loop never waits for the disk and concurrent requests share flushes.'
           : 'Durability: PostgreSQL 15 defaults (fsync on, synchronous_commit on); pools of 10 connections in both.',
         `Acknowledged (201) ${acknowledged}; succeeded code payments found in the database afterwards ${run.verified}; errors ${run.load.errors}; non-2xx ${run.load.non2xx}.`,
       ],

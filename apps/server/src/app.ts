@@ -150,6 +150,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   installErrorHandling(fastify, { spa });
   installAuth(fastify, ctx);
   installIdempotency(fastify, ctx);
+  // Last onSend hook, after the idempotency record is written: no answer leaves before the commits made
+  // so far are on disk (group commit, packages/db/src/group-commit.ts).
+  fastify.addHook('onSend', async () => {
+    await db.durable();
+  });
 
   healthRoutes(fastify, ctx);
   authRoutes(fastify, ctx);

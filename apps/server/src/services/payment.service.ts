@@ -1,5 +1,5 @@
 import type { ChannelOutcome } from '@paydesk/channels';
-import { newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
+import { type NewOutboxMessage, newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
 import {
   cashSale,
   classifyPaymentCode,
@@ -91,6 +91,9 @@ function outTradeNo(now: number): string {
  * Taking money (ARCHITECTURE §5). Rows are committed before any channel is called, so a crash can only
  * leave a payment "pending" (which the worker settles by query), never money taken with no record.
  */
+/** A checkout's order id is taken already: a retry, to be judged against the stored order. */
+class OrderExists extends Error {}
+
 export class PaymentService {
   constructor(
     private readonly ctx: AppContext,
@@ -180,8 +183,7 @@ export class PaymentService {
     const binding = input.bindingId
       ? await this.ctx.repos.bindings.findById(actor.merchantId, input.bindingId)
       : order.station_id
-        ? ((await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, method)) ??
-          (await this.ctx.repos.bindings.findActive(actor.merchantId, order.station_id, 'all')))
+        ? await this.ctx.repos.bindings.findActiveFirst(actor.merchantId, order.station_id, [method, 'all'])
         : undefined;
     const payment = newPaymentRow(actor, order, now, {
       method,
@@ -195,7 +197,7 @@ export class PaymentService {
     });
     try {
       await inTransaction(this.ctx, async (repos) => {
-        if (newOrder && !(await repos.payments.insertOrder(newOrder))) throw new DomainError('PAYMENT_IN_PROGRESS');
+        if (newOrder && !(await repos.payments.insertOrder(newOrder))) throw new OrderExists();
         await repos.payments.insertPayment(payment);
         await this.event(
           repos,
@@ -205,14 +207,18 @@ export class PaymentService {
           actor.userId,
         );
         // Written with the payment: however the process dies after this, the worker settles or closes it.
-        await this.schedule(repos, payment, 'payment.expire', expiresAt);
-        await this.schedule(repos, payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 });
+        await repos.outbox.enqueue(
+          this.job(payment, 'payment.expire', expiresAt),
+          this.job(payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 }),
+        );
       });
     } catch (err) {
       if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('PAYMENT_IN_PROGRESS');
       throw err;
     }
     // No nudge: the rows just written fall due in seconds; the worker's poll finds them in time.
+    // The payment must be on disk before the channel may take money for it.
+    await this.ctx.db.durable();
 
     const adapter = this.channels.forPayment(actor.merchantId, channel);
     if (input.flow === 'dynamic_code') {
@@ -248,7 +254,8 @@ export class PaymentService {
         description: `订单 ${order.id.slice(0, 8)}`,
         authCode: payerCode ?? '',
       });
-      await this.apply(payment.id, actor.merchantId, outcome, 'create', actor.userId);
+      const after = await this.apply(payment.id, actor.merchantId, outcome, 'create', actor.userId, payment);
+      if (after) return after;
     }
     return this.mustFind(actor.merchantId, payment.id);
   }
@@ -256,10 +263,13 @@ export class PaymentService {
   /** Rings up and takes payment in one call: the cashier's usual path, and one round trip fewer. */
   async checkout(actor: Actor, input: OrderInput & { payment: PayInput }): Promise<Payment> {
     const order = await this.buildOrder(actor, input);
+    try {
+      return await this.pay(actor, order.id, { ...input.payment, bindingId: undefined }, order);
+    } catch (err) {
+      if (!(err instanceof OrderExists)) throw err;
+    }
     // A retried checkout finds its order (and, if it was paid, ORDER_NOT_OPEN tells the client so).
-    const existing = await this.ctx.repos.payments.findOrder(actor.merchantId, order.id);
-    if (existing) return this.pay(actor, (await this.sameOrder(actor, order)).id, { ...input.payment, bindingId: undefined });
-    return this.pay(actor, order.id, { ...input.payment, bindingId: undefined }, order);
+    return this.pay(actor, (await this.sameOrder(actor, order)).id, { ...input.payment, bindingId: undefined });
   }
 
   /**
@@ -307,7 +317,7 @@ export class PaymentService {
       rounding_fen: sale.roundingFen,
     });
     await inTransaction(this.ctx, async (repos) => {
-      if (insertOrder && !(await repos.payments.insertOrder(order))) throw new DomainError('PAYMENT_IN_PROGRESS');
+      if (insertOrder && !(await repos.payments.insertOrder(order))) throw new OrderExists();
       if (!(await repos.payments.setOrderStatus(actor.merchantId, order.id, ['open'], 'paid', now)))
         throw new DomainError('ORDER_NOT_OPEN');
       await repos.payments.insertPayment(payment);
@@ -385,7 +395,7 @@ export class PaymentService {
         await this.event(repos, payment, 'cancelled', { channelAnswer: outcome.state }, actor.userId);
         if (outcome.state !== 'closed') {
           // The channel did not confirm the close: keep asking, so a late success is found and returned.
-          await this.schedule(repos, payment, 'payment.requery', this.ctx.now() + 5_000, { attempt: 0, afterCancel: true });
+          await repos.outbox.enqueue(this.job(payment, 'payment.requery', this.ctx.now() + 5_000, { attempt: 0, afterCancel: true }));
         }
       }
     });
@@ -464,12 +474,28 @@ export class PaymentService {
    * Each move is conditional on the state just read; if another source moved the payment first, the
    * state is read again and the outcome judged against it.
    */
-  async apply(id: string, merchantId: string, outcome: ChannelOutcome, source: string, actorUserId: string | null): Promise<void> {
+  /**
+   * `known`: the row as the caller last saw it, to save a read. It may be stale: every move is
+   * conditional on the state it was judged against, and a lost race reads the row again.
+   * Answers the row exactly as this call left it when it can (a move of ours, nothing after it), so the
+   * caller need not read it back; otherwise undefined.
+   */
+  async apply(
+    id: string,
+    merchantId: string,
+    outcome: ChannelOutcome,
+    source: string,
+    actorUserId: string | null,
+    known?: Payment,
+  ): Promise<Payment | undefined> {
+    let payment = known;
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const payment = await this.mustFind(merchantId, id);
-      const moved = await inTransaction(this.ctx, (repos) => this.applyOnce(repos, payment, outcome, source, actorUserId));
-      if (moved !== 'raced') return;
+      const current = payment ?? (await this.mustFind(merchantId, id));
+      const result = await inTransaction(this.ctx, (repos) => this.applyOnce(repos, current, outcome, source, actorUserId));
+      if (result !== 'raced') return typeof result === 'string' ? undefined : result;
+      payment = undefined;
     }
+    return undefined;
   }
 
   private async applyOnce(
@@ -478,19 +504,23 @@ export class PaymentService {
     outcome: ChannelOutcome,
     source: string,
     actorUserId: string | null,
-  ): Promise<'moved' | 'unchanged' | 'raced'> {
+  ): Promise<Payment | 'moved' | 'unchanged' | 'raced'> {
     const now = this.ctx.now();
     const from = payment.status as PaymentStatus;
     const move = async (to: PaymentStatus, patch: Parameters<Repositories['payments']['move']>[4]) => {
-      if (!paymentSourcesFor(to).includes(from)) return false;
+      if (!paymentSourcesFor(to).includes(from)) return undefined;
       return repos.payments.move(payment.merchant_id, payment.id, [from], to, patch, now);
     };
     switch (outcome.state) {
       case 'succeeded': {
         if (from === 'succeeded') return 'unchanged';
         const late = isLateSuccess(from);
-        if (!(await move('succeeded', { channel_trade_no: outcome.channelTradeNo, paid_at: outcome.paidAt, late_success: late ? 1 : 0 })))
-          return 'raced';
+        const moved = await move('succeeded', {
+          channel_trade_no: outcome.channelTradeNo,
+          paid_at: outcome.paidAt,
+          late_success: late ? 1 : 0,
+        });
+        if (!moved) return 'raced';
         await this.event(repos, payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late }, actorUserId);
         const orderPaid = !late && (await repos.payments.setOrderStatus(payment.merchant_id, payment.order_id, ['open'], 'paid', now));
         if (payment.binding_id && (await repos.bindings.markVerified(payment.merchant_id, payment.binding_id, now))) {
@@ -507,14 +537,16 @@ export class PaymentService {
             null,
             true,
           );
+          return 'moved'; // the refund changed the row again
         }
-        return 'moved';
+        return moved;
       }
-      case 'failed':
-        if (!(await move('failed', { failure_code: outcome.reasonCode, failure_reason: outcome.reason })))
-          return from === 'failed' ? 'unchanged' : 'raced';
+      case 'failed': {
+        const moved = await move('failed', { failure_code: outcome.reasonCode, failure_reason: outcome.reason });
+        if (!moved) return from === 'failed' ? 'unchanged' : 'raced';
         await this.event(repos, payment, 'failed', { source, code: outcome.reasonCode, reason: outcome.reason }, actorUserId);
-        return 'moved';
+        return moved;
+      }
       case 'waiting':
       case 'unknown':
         if (from === 'created') {
@@ -617,6 +649,8 @@ export class PaymentService {
     const refund = await this.ctx.repos.payments.findRefund(merchantId, refundId);
     if (refund?.status !== 'pending') return false;
     const payment = await this.mustFind(merchantId, refund.payment_id);
+    // The refund row must be on disk before the channel sends money back on its strength.
+    await this.ctx.db.durable();
     const adapter = this.channels.forPayment(merchantId, payment.channel);
     const outcome = await adapter.refund({
       outTradeNo: payment.out_trade_no,
@@ -670,21 +704,15 @@ export class PaymentService {
     });
   }
 
-  private async schedule(
-    repos: Repositories,
-    payment: Payment,
-    topic: string,
-    runAt: number,
-    extra: Record<string, unknown> = {},
-  ): Promise<void> {
-    await repos.outbox.enqueue({
+  private job(payment: Payment, topic: string, runAt: number, extra: Record<string, unknown> = {}): NewOutboxMessage {
+    return {
       id: newId(),
       merchantId: payment.merchant_id,
       topic,
       payload: JSON.stringify({ merchantId: payment.merchant_id, paymentId: payment.id, ...extra }),
       runAt,
       now: this.ctx.now(),
-    });
+    };
   }
 
   /** The delay before the next re-query, or null when it is time to stop asking. */

@@ -51,6 +51,9 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     const now = this.ctx.now();
     const rows = await this.ctx.repos.outbox.claimDue(now, leaseMs, 50);
+    // Handlers act outside the process (messages, gateway calls) on rows whose commits must not be undone
+    // by a power cut after the fact.
+    if (rows.length > 0) await this.ctx.db.durable();
     for (const row of rows) await this.handle(row);
     return rows.length;
   }

@@ -8,6 +8,24 @@ export class BindingRepository {
     await this.db.insertInto('code_bindings').values(row).execute();
   }
 
+  /** The active binding for the first of `methods` (in order of preference) that has one, in one query. */
+  async findActiveFirst(merchantId: string, scopeKey: string, methods: readonly BindingMethod[]): Promise<CodeBinding | undefined> {
+    if (methods.length === 0) return undefined;
+    const rows = await this.db
+      .selectFrom('code_bindings')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('scope_key', '=', scopeKey)
+      .where('method', 'in', methods)
+      .where('status', '=', 'active')
+      .execute();
+    for (const method of methods) {
+      const row = rows.find((r) => r.method === method);
+      if (row) return row;
+    }
+    return undefined;
+  }
+
   async findActive(merchantId: string, scopeKey: string, method: BindingMethod): Promise<CodeBinding | undefined> {
     return this.db
       .selectFrom('code_bindings')

@@ -22,21 +22,24 @@ export class OutboxRepository {
     private readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
-  async enqueue(m: NewOutboxMessage): Promise<void> {
+  async enqueue(...messages: NewOutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     await this.db
       .insertInto('outbox')
-      .values({
-        id: m.id,
-        merchant_id: m.merchantId,
-        topic: m.topic,
-        payload: m.payload,
-        status: 'pending',
-        run_at: m.runAt,
-        created_at: m.now,
-        locked_until: null,
-        last_error: null,
-        done_at: null,
-      })
+      .values(
+        messages.map((m) => ({
+          id: m.id,
+          merchant_id: m.merchantId,
+          topic: m.topic,
+          payload: m.payload,
+          status: 'pending' as const,
+          run_at: m.runAt,
+          created_at: m.now,
+          locked_until: null,
+          last_error: null,
+          done_at: null,
+        })),
+      )
       .execute();
   }
 

@@ -84,16 +84,16 @@ export class PaymentRepository {
     to: PaymentStatusColumn,
     patch: Partial<Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>>,
     now: number,
-  ): Promise<boolean> {
-    if (from.length === 0) return false;
-    const res = await this.db
+  ): Promise<Payment | undefined> {
+    if (from.length === 0) return undefined;
+    return this.db
       .updateTable('payments')
       .set({ ...patch, status: to, updated_at: now })
       .where('merchant_id', '=', merchantId)
       .where('id', '=', id)
       .where('status', 'in', from)
+      .returningAll()
       .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
   }
 
   async setCodeText(merchantId: string, id: string, codeText: string, now: number): Promise<void> {
