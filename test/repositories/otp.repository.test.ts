@@ -59,11 +59,19 @@ describe.each(dialects)('otp repository on %s', (dialect) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it('counts wrong attempts', async () => {
+  it('numbers the tries and refuses any past the limit, even when they race', async () => {
     const id = await code(uniquePhone(), 'login', t0);
-    expect(await repo.recordAttempt(id)).toBe(1);
-    expect(await repo.recordAttempt(id)).toBe(2);
-    expect(await repo.recordAttempt(id)).toBe(3);
+    expect(await repo.claimAttempt(id, 5)).toBe(1);
+    expect(await repo.claimAttempt(id, 5)).toBe(2);
+    const racing = await Promise.all(Array.from({ length: 8 }, () => repo.claimAttempt(id, 5)));
+    expect(racing.filter((n) => n !== undefined).sort()).toEqual([3, 4, 5]);
+    expect(await repo.claimAttempt(id, 5)).toBeUndefined();
+  });
+
+  it('gives no tries on a used code', async () => {
+    const id = await code(uniquePhone(), 'login', t0);
+    await repo.consume(id, t0 + 1);
+    expect(await repo.claimAttempt(id, 5)).toBeUndefined();
   });
 
   it('voids only the open codes of that target and purpose', async () => {

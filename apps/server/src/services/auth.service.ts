@@ -32,7 +32,7 @@ export class AuthService {
     this.otp = new OtpService(ctx);
     this.sessions = new SessionService(ctx);
     this.limiter = new RateLimiter(ctx.repos.rateLimits, ctx.now);
-    this.failures = new PasswordFailures(this.limiter);
+    this.failures = new PasswordFailures(this.limiter, ctx.repos.rateLimits);
   }
 
   /**
@@ -43,12 +43,12 @@ export class AuthService {
     await this.limiter.consume(`login:ip:${meta.ip}`, limits.loginPerIp);
     const target = parseLogin(login);
     const failLogin = target?.address ?? login.trim().toLowerCase();
-    if (await this.failures.isLocked(failLogin)) throw new DomainError('ACCOUNT_LOCKED');
+    const attempt = await this.failures.claim(failLogin);
 
     const user = target ? await this.findUser(target) : undefined;
     const ok = await verifyPassword(user?.password_hash ?? dummyHash, password);
     if (!user || !ok) {
-      throw new DomainError((await this.failures.fail(failLogin)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
+      throw new DomainError((await this.failures.fail(failLogin, attempt)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
     }
     if (user.status !== 'active') throw new DomainError('ACCOUNT_NOT_ACTIVE');
     await this.failures.clear(failLogin);

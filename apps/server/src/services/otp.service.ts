@@ -124,10 +124,12 @@ export class OtpService {
     await this.limiter.consume(`code-verify:ip:${ip}`, limits.codeVerifyPerIp);
     const now = this.ctx.now();
     if (!row || row.consumed_at !== null || row.expires_at <= now) throw new DomainError('CODE_INVALID');
+    // The try is counted before the comparison, so a burst of guesses cannot all pass a stale count.
+    const attempt = await this.ctx.repos.otp.claimAttempt(row.id, maxWrongTries);
+    if (attempt === undefined) throw new DomainError('CODE_INVALID');
     const expected = hashCode(this.ctx.secrets.rawKey, row.purpose, row.target, code.trim());
     if (!safeEqualHex(expected, row.code_hash)) {
-      const attempts = await this.ctx.repos.otp.recordAttempt(row.id);
-      if (attempts >= maxWrongTries) await this.ctx.repos.otp.consume(row.id, now);
+      if (attempt >= maxWrongTries) await this.ctx.repos.otp.consume(row.id, now);
       throw new DomainError('CODE_INVALID');
     }
     if (!(await this.ctx.repos.otp.consume(row.id, now))) throw new DomainError('CODE_INVALID');

@@ -49,19 +49,32 @@ export class RateLimiter {
  * would let a lock that began late in a window end at the window's edge, seconds later.
  */
 export class PasswordFailures {
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly repo: RateLimitRepository,
+  ) {}
 
-  isLocked(login: string): Promise<boolean> {
-    return this.limiter.isLocked(`login-lock:${login}`, limits.passwordFailuresPerLogin.windowMs);
+  /**
+   * Counts a password attempt before the password is checked (the hash takes ~100 ms): concurrent
+   * guesses each take a numbered try, so a burst cannot all pass a count read before any of them failed.
+   * Throws ACCOUNT_LOCKED when the login is locked or this try is past the limit; answers the try's
+   * number for {@link fail}.
+   */
+  async claim(login: string): Promise<number> {
+    if (await this.limiter.isLocked(`login-lock:${login}`, limits.passwordFailuresPerLogin.windowMs)) {
+      throw new DomainError('ACCOUNT_LOCKED');
+    }
+    const windowMs = limits.passwordFailuresPerLogin.windowMs;
+    const attempt = await this.repo.hit(`login-fail:${login}`, this.limiter.windowStart(windowMs));
+    if (attempt > limits.passwordFailuresPerLogin.max) throw new DomainError('ACCOUNT_LOCKED');
+    return attempt;
   }
 
-  /** Counts a wrong password; true when it locked the login. */
-  async fail(login: string): Promise<boolean> {
-    const failKey = `login-fail:${login}`;
-    await this.limiter.consume(failKey, { ...limits.passwordFailuresPerLogin, max: Number.MAX_SAFE_INTEGER });
-    if (!(await this.limiter.isExhausted(failKey, limits.passwordFailuresPerLogin))) return false;
+  /** The claimed try was a wrong password; true when it locked the login. */
+  async fail(login: string, attempt: number): Promise<boolean> {
+    if (attempt < limits.passwordFailuresPerLogin.max) return false;
     await this.limiter.lock(`login-lock:${login}`);
-    await this.limiter.reset(failKey);
+    await this.limiter.reset(`login-fail:${login}`);
     return true;
   }
 

@@ -41,10 +41,11 @@ export class StationSessionService {
     }
     if (!user.pin_hash) throw new DomainError('PIN_NOT_SET');
     // A PIN has few values, so after five wrong ones the person must sign in with the password again.
-    if (user.pin_failures >= limits.pinFailuresPerUser) throw new DomainError('ACCOUNT_LOCKED');
+    // The try is counted before the (slow) check, so a burst of guesses cannot all pass a stale count.
+    const attempt = await this.ctx.repos.users.claimPinAttempt(user.id, limits.pinFailuresPerUser);
+    if (attempt === undefined) throw new DomainError('ACCOUNT_LOCKED');
     if (!(await verifyPassword(user.pin_hash, pin))) {
-      const failures = await this.ctx.repos.users.recordPinFailure(user.id);
-      throw new DomainError(failures >= limits.pinFailuresPerUser ? 'ACCOUNT_LOCKED' : 'PIN_WRONG');
+      throw new DomainError(attempt >= limits.pinFailuresPerUser ? 'ACCOUNT_LOCKED' : 'PIN_WRONG');
     }
     await this.ctx.repos.users.clearPinFailures(user.id);
     const issued = await this.sessions.issue(user, { ...meta, stationId: station.id });
@@ -58,11 +59,12 @@ export class StationSessionService {
     const user = await this.ctx.repos.users.findById(actor.merchantId, actor.userId);
     if (!user?.password_hash) throw new DomainError('LOGIN_FAILED');
     // The password check counts toward the same lock-out as signing in, or this would be a way to guess it.
-    const failures = new PasswordFailures(new RateLimiter(this.ctx.repos.rateLimits, this.ctx.now));
-    if (await failures.isLocked(user.phone)) throw new DomainError('ACCOUNT_LOCKED');
+    const failures = new PasswordFailures(new RateLimiter(this.ctx.repos.rateLimits, this.ctx.now), this.ctx.repos.rateLimits);
+    const attempt = await failures.claim(user.phone);
     if (!(await verifyPassword(user.password_hash, password))) {
-      throw new DomainError((await failures.fail(user.phone)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
+      throw new DomainError((await failures.fail(user.phone, attempt)) ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
     }
+    await failures.clear(user.phone);
     await this.ctx.repos.users.update(actor.merchantId, user.id, {
       pin_hash: await hashPassword(pin),
       pin_failures: 0,

@@ -41,15 +41,21 @@ export class OtpRepository {
       .executeTakeFirst();
   }
 
-  /** Returns the attempt count after this one; the caller voids the code at the limit. */
-  async recordAttempt(id: string): Promise<number> {
+  /**
+   * Counts a try before the code is compared, in one conditional statement: concurrent guesses each
+   * take a numbered try and none gets past `limit`, however many are in flight. Answers the try's
+   * number, or undefined when the code is used, void or out of tries.
+   */
+  async claimAttempt(id: string, limit: number): Promise<number | undefined> {
     const row = await this.db
       .updateTable('otp_codes')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .where('attempts', '<', limit)
       .returning('attempts')
-      .executeTakeFirstOrThrow();
-    return row.attempts;
+      .executeTakeFirst();
+    return row?.attempts;
   }
 
   /** Conditional, so two requests racing with the same right code cannot both use it. */

@@ -60,14 +60,20 @@ export class UserRepository {
       .execute();
   }
 
-  async recordPinFailure(id: string): Promise<number> {
+  /**
+   * Counts a PIN attempt before the PIN is checked, in one conditional statement: concurrent guesses
+   * each take a numbered try, and none gets past the limit however many are in flight. Answers the
+   * attempt's number, or undefined when the limit was reached already. A right PIN clears the count.
+   */
+  async claimPinAttempt(id: string, limit: number): Promise<number | undefined> {
     const row = await this.db
       .updateTable('users')
       .set((eb) => ({ pin_failures: eb('pin_failures', '+', 1) }))
       .where('id', '=', id)
+      .where('pin_failures', '<', limit)
       .returning('pin_failures')
-      .executeTakeFirstOrThrow();
-    return row.pin_failures;
+      .executeTakeFirst();
+    return row?.pin_failures;
   }
 
   async clearPinFailures(id: string): Promise<void> {
