@@ -42,9 +42,6 @@ export const openToEveryRole = [
   'GET /api/auth/station/users',
   'POST /api/auth/switch-user',
   'PUT /api/me/pin',
-  // The transaction list asks for no permission, unlike its export (payment.read); every role has
-  // payment.read today, so nobody sees more than they may. Reported.
-  'GET /api/payments',
   // The simulator plays the customer's wallet for practice and set-up tests, for every role.
   'GET /api/sim/trades',
   'POST /api/sim/scan',
@@ -130,6 +127,7 @@ export const calls: Record<string, (s: Shop) => Call> = {
   'POST /api/payments/{id}/refunds': (s) => ({ url: `/api/payments/${s.paymentId}/refunds`, body: { amountFen: 1, reason: '顾客退货' } }),
   'GET /api/payments/export': (s) => ({ url: `/api/payments/export?storeId=${s.storeId}` }),
   'GET /api/payments/{id}/receipt': (s) => ({ url: `/api/payments/${s.paymentId}/receipt` }),
+  'GET /api/reports/daily': (s) => ({ url: `/api/reports/daily?from=2026-11-28&storeId=${s.storeId}` }),
 
   'GET /api/sim/trades': () => ({ url: '/api/sim/trades' }),
   'POST /api/sim/scan': (s) => ({ url: '/api/sim/scan', body: { tradeNo: s.tradeNo } }),

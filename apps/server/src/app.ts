@@ -30,6 +30,7 @@ import { notifyRoutes } from './routes/notify.routes.ts';
 import { payPageRoutes } from './routes/pay-page.routes.ts';
 import { paymentRoutes } from './routes/payments.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
 import { simRoutes } from './routes/sim.routes.ts';
 import { staffRoutes } from './routes/staff.routes.ts';
 import { storeRoutes } from './routes/stores.routes.ts';
@@ -167,6 +168,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   payPageRoutes(fastify, ctx);
   paymentRoutes(fastify, ctx, payments);
   recordRoutes(fastify, ctx, payments);
+  reportRoutes(fastify, ctx);
   simRoutes(fastify, ctx, gateway);
   await notifyRoutes(fastify, payments);
   fastify.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => fastify.swagger());

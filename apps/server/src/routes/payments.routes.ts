@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { eventDto, orderDto, paymentDto, refundDto } from '../http/dto.ts';
 import { errorResponses, Id, IdParams, Nullable } from '../http/schemas.ts';
-import { storeScope } from '../services/actor.ts';
+import { requirePermission, storeScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
 
 const tags = ['payments'];
@@ -200,6 +200,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
     },
     async (request) => {
       const actor = actorOf(request);
+      requirePermission(actor, 'payment.read');
       const { cursor, storeId, ...rest } = request.query;
       const before = decodeCursor(cursor);
       const filter = {

@@ -18,6 +18,16 @@ export interface PaymentFilter {
   limit?: number | undefined;
 }
 
+export interface DailyTotal {
+  day: number;
+  count: number;
+  succeededFen: number;
+  refundedFen: number;
+}
+
+const dayMs = 86_400_000;
+const chinaOffsetMs = 8 * 3_600_000;
+
 export class PaymentRepository {
   constructor(private readonly db: Executor) {}
 
@@ -159,6 +169,15 @@ export class PaymentRepository {
     return this.db.selectFrom('refunds').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
+  async findRefundByOutRefundNo(merchantId: string, outRefundNo: string): Promise<Refund | undefined> {
+    return this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('out_refund_no', '=', outRefundNo)
+      .executeTakeFirst();
+  }
+
   async refundsOf(merchantId: string, paymentId: string): Promise<Refund[]> {
     return this.db
       .selectFrom('refunds')
@@ -241,6 +260,31 @@ export class PaymentRepository {
       ])
       .executeTakeFirstOrThrow();
     return { count: Number(row.count), succeededFen: Number(row.succeeded), refundedFen: Number(row.refunded) };
+  }
+
+  /**
+   * Totals per calendar day in China (UTC+8 all year, no daylight saving), for the filter's range.
+   * `day` is the day's number since 1970-01-01 there; days without payments are absent.
+   */
+  async dailyTotals(merchantId: string, f: PaymentFilter): Promise<DailyTotal[]> {
+    // Literals, not parameters: PostgreSQL must see the same expression in the select and the group by.
+    const day = sql<number>`(created_at + ${sql.lit(chinaOffsetMs)}) / ${sql.lit(dayMs)}`;
+    const rows = await this.filtered(merchantId, f)
+      .select((eb) => [
+        day.as('day'),
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.coalesce(eb.fn.sum<number>(sql`case when status = 'succeeded' then amount_fen else 0 end`), sql<number>`0`).as('succeeded'),
+        eb.fn.coalesce(eb.fn.sum<number>('refunded_fen'), sql<number>`0`).as('refunded'),
+      ])
+      .groupBy(day)
+      .orderBy(day)
+      .execute();
+    return rows.map((r) => ({
+      day: Number(r.day),
+      count: Number(r.count),
+      succeededFen: Number(r.succeeded),
+      refundedFen: Number(r.refunded),
+    }));
   }
 
   /** Pending payments past their expiry: the worker's sweep closes or reverses them. */
