@@ -3,7 +3,7 @@
  * result committed before the answer, at 50 concurrent connections; beside a bare Fastify route doing a
  * 3-row transaction on the same database, measured in the same run.
  *
- *   npx tsx bench/checkout.bench.ts [--db sqlite|postgres|both] [--seconds 10] [--connections 50] [--no-record]
+ *   npx tsx bench/checkout.bench.ts [--db sqlite|postgres|both] [--seconds 10] [--connections 50] [--no-record] [--quick]
  *                                   [--cpu-prof DIR]   (V8 CPU profile of the Paydesk server, to find the cost)
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://paydesk:paydesk@127.0.0.1:5432/paydesk, a role that
@@ -24,7 +24,9 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
-const seconds = Number(flag('seconds', '10'));
+/** --quick: a smoke run of the whole benchmark (seconds, not minutes); it records nothing. */
+const quick = args.includes('--quick');
+const seconds = Number(flag('seconds', quick ? '2' : '10'));
 const connections = Number(flag('connections', '50'));
 const which = flag('db', 'both');
 const cpuProfDir = flag('cpu-prof', '');
@@ -321,4 +323,4 @@ for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [wh
     rmSync(dir, { recursive: true, force: true });
   }
 }
-if (!args.includes('--no-record')) record(scenarios.map((s) => ({ ...s, machine: machine.finish() })));
+if (!quick && !args.includes('--no-record')) record(scenarios.map((s) => ({ ...s, machine: machine.finish() })));

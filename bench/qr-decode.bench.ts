@@ -3,7 +3,7 @@
  * zxing-wasm (`readBarcodes` on the same file bytes, default options, no preprocessing) and, when
  * bench/node_modules has it, jsQR (on the RGBA pixels, its default inversion attempts), in the same run.
  *
- *   npx tsx bench/qr-decode.bench.ts [--runs 21] [--corpus 220] [--seed 424242] [--verbose] [--no-record]
+ *   npx tsx bench/qr-decode.bench.ts [--runs 21] [--corpus 220] [--seed 424242] [--verbose] [--no-record] [--quick]
  *
  * 1. Median decode time of a generated 12 MP phone photo: 4000×3000 JPEG (q85) stored rotated with EXIF
  *    orientation 6, the code on a printed card in a busy scene, its side 15% of the photo's long side
@@ -26,11 +26,13 @@ const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const RUNS = arg('runs', 21);
-const CORPUS = arg('corpus', 220);
+/** --quick: a smoke run of the whole benchmark (seconds, not minutes); it records nothing. */
+const QUICK = args.includes('--quick');
+const RUNS = arg('runs', QUICK ? 5 : 21);
+const CORPUS = arg('corpus', QUICK ? 40 : 220);
 const SEED = arg('seed', 424242);
 const VERBOSE = args.includes('--verbose');
-const NO_RECORD = args.includes('--no-record');
+const NO_RECORD = QUICK || args.includes('--no-record');
 
 const machine = startMachine();
 const require = createRequire(import.meta.url);

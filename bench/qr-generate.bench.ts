@@ -2,7 +2,7 @@
  * Generating collection-code PNGs: `renderQrPng` (qrcode's module matrix + our mask choice + a 1-bit PNG
  * written directly), uncached, beside `qrcode.toBuffer` (the library's own PNG path) in the same run.
  *
- *   npx tsx bench/qr-generate.bench.ts [--seconds 2] [--rounds 3] [--no-record]
+ *   npx tsx bench/qr-generate.bench.ts [--seconds 2] [--rounds 3] [--no-record] [--quick]
  *
  * Every render gets a distinct text (no cache can help); 300 px, EC level M, margin 4, texts of a
  * paydesk pay-page URL's length. Rounds alternate between the two so that a busy machine hurts both
@@ -20,9 +20,11 @@ const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const SECONDS = arg('seconds', 2);
-const ROUNDS = arg('rounds', 3);
-const NO_RECORD = args.includes('--no-record');
+/** --quick: a smoke run of the whole benchmark (seconds, not minutes); it records nothing. */
+const QUICK = args.includes('--quick');
+const SECONDS = arg('seconds', QUICK ? 0.5 : 2);
+const ROUNDS = arg('rounds', QUICK ? 1 : 3);
+const NO_RECORD = QUICK || args.includes('--no-record');
 const machine = startMachine();
 
 const base = 'https://shop.example.cn/p/Q7xK2mN9pR4sT6vW8yZ1aB3c';
