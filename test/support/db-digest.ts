@@ -1,38 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Database, Db } from '@paydesk/db';
-import { rowsOf, type TableName } from './db-helpers.ts';
+import type { Db } from '@paydesk/db';
+import { allTables, rowsOf, type TableName } from './db-helpers.ts';
 
-/**
- * Every table of the schema. Written as an object checked against `Database` so that a table added to
- * the schema and forgotten here fails the type check instead of silently escaping every digest.
- */
-const everyTable = {
-  merchants: true,
-  users: true,
-  sessions: true,
-  otp_codes: true,
-  rate_limits: true,
-  outbox: true,
-  dev_messages: true,
-  stores: true,
-  stations: true,
-  audit_log: true,
-  idempotency_keys: true,
-  channel_accounts: true,
-  collection_codes: true,
-  code_images: true,
-  code_bindings: true,
-  orders: true,
-  payments: true,
-  payment_events: true,
-  refunds: true,
-  cash_movements: true,
-  sim_trades: true,
-  sim_refunds: true,
-  sim_payer_codes: true,
-} as const satisfies Record<keyof Database, true>;
-
-export const digestedTables = Object.keys(everyTable) as TableName[];
+export const digestedTables = allTables;
 
 export interface DigestOptions {
   /**
@@ -57,7 +27,7 @@ function parseIgnore(ignore: readonly string[]): { tables: Set<string>; columns:
   for (const entry of ignore) {
     const [table = '', column, ...rest] = entry.split('.');
     // A misspelt name would ignore nothing and hide nothing: refuse it rather than pass quietly.
-    if (!(table in everyTable) || rest.length > 0 || column === '') throw new Error(`digest: cannot ignore "${entry}"`);
+    if (!(allTables as string[]).includes(table) || rest.length > 0 || column === '') throw new Error(`digest: cannot ignore "${entry}"`);
     if (column === undefined) tables.add(table);
     else columns.set(table, (columns.get(table) ?? new Set()).add(column));
   }

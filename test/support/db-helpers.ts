@@ -2,19 +2,37 @@ import type { Database, Db } from '@paydesk/db';
 
 export type TableName = keyof Database;
 
-export const allTables: TableName[] = [
-  'merchants',
-  'users',
-  'sessions',
-  'otp_codes',
-  'rate_limits',
-  'outbox',
-  'dev_messages',
-  'stores',
-  'stations',
-  'audit_log',
-  'idempotency_keys',
-];
+/**
+ * Every table of the schema. Written as an object checked against `Database` so that a table added to
+ * the schema and forgotten here fails the type check instead of silently escaping every digest.
+ */
+const everyTable = {
+  merchants: true,
+  users: true,
+  sessions: true,
+  otp_codes: true,
+  rate_limits: true,
+  outbox: true,
+  dev_messages: true,
+  stores: true,
+  stations: true,
+  audit_log: true,
+  idempotency_keys: true,
+  channel_accounts: true,
+  collection_codes: true,
+  code_images: true,
+  code_bindings: true,
+  orders: true,
+  payments: true,
+  payment_events: true,
+  refunds: true,
+  cash_movements: true,
+  sim_trades: true,
+  sim_refunds: true,
+  sim_payer_codes: true,
+} as const satisfies Record<keyof Database, true>;
+
+export const allTables = Object.keys(everyTable) as TableName[];
 
 /** Rows per table, to show that a refused request wrote nothing. */
 export async function countRows<T extends TableName>(db: Db, tables: readonly T[]): Promise<Record<T, number>> {

@@ -8,18 +8,36 @@ describe('money', () => {
     ['23', 2300],
     ['0.01', 1],
     ['¥1,234.50', 123450],
+    ['12,345,678', 1_234_567_800],
     ['￥ 8', 800],
     [' 100000000 ', 10_000_000_000],
   ])('parses %s as %i fen', (text, fen) => {
     expect(parseYuan(text)).toBe(fen);
   });
 
-  it.each(['', '.5', '1.234', '-1', '+1', '1e3', '0x10', 'abc', '1.2.3', '100000000.01', '12 34', 'NaN', 'Infinity'])(
-    'refuses %j',
-    (text) => {
-      expect(parseYuan(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '.5',
+    '1.234',
+    '-1',
+    '+1',
+    '1e3',
+    '0x10',
+    'abc',
+    '1.2.3',
+    '100000000.01',
+    '12 34',
+    'NaN',
+    'Infinity',
+    '1,5',
+    '1.2,3',
+    ',,,1',
+    '1,23',
+    '1234,567',
+    '1,234.5,0',
+  ])('refuses %j', (text) => {
+    expect(parseYuan(text)).toBeNull();
+  });
 
   it('prints fen without floats', () => {
     expect(fenToYuanString(2372)).toBe('23.72');

@@ -5,11 +5,10 @@ export const maxFen = 100_000_000_00; // ¥100,000,000: Alipay's ceiling, far ab
 
 /** "23.72", "23.7", "23", "¥1,234.50" → fen; anything else (more than 2 decimals, signs, exponents) → null. */
 export function parseYuan(input: string): number | null {
-  const text = input
-    .trim()
-    .replace(/^[¥￥]\s*/, '')
-    .replace(/,/g, '');
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
+  const text = input.trim().replace(/^[¥￥]\s*/, '');
+  // Commas only as thousands separators of the whole yuan: "1,5" is a typo for 1.5 or 15, never ¥15.
+  if (text.includes(',') && !/^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/.test(text)) return null;
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.replace(/,/g, ''));
   if (!m) return null;
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
   return Number.isSafeInteger(fen) && fen <= maxFen ? fen : null;

@@ -45,14 +45,16 @@ export function installErrorHandling(app: FastifyInstance, options: { spa: boole
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDomainError(error)) return sendError(request, reply, error.code, error.fields, error.detail);
     if (error.validation) {
+      // A NUL in text (validation.ts) is the control character the services report as TEXT_INVALID.
+      const code: ErrorCode = error.validation.every((v) => v.keyword === 'noNul') ? 'TEXT_INVALID' : 'VALIDATION_FAILED';
       const fields = error.validation.map((v) => {
         // A missing or an unknown property is named by its parent's path plus the property itself.
         const params = v.params as { missingProperty?: string; additionalProperty?: string };
         const leaf = params.missingProperty ?? params.additionalProperty;
         const path = leaf === undefined ? v.instancePath : `${v.instancePath}/${leaf}`;
-        return { field: path.replace(/^\//, '').replace(/\//g, '.'), code: 'VALIDATION_FAILED' as const };
+        return { field: path.replace(/^\//, '').replace(/\//g, '.'), code };
       });
-      return sendError(request, reply, 'VALIDATION_FAILED', fields);
+      return sendError(request, reply, code, fields);
     }
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
     if (mapped) return sendError(request, reply, mapped);

@@ -19,6 +19,15 @@ export const Text = (maxLength: number) => Type.String({ maxLength });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Role = Type.Union([Type.Literal('owner'), Type.Literal('manager'), Type.Literal('cashier')]);
 
+/**
+ * A 200 that is a file or a page. Declared per response rather than with the route's `produces`, which
+ * would also document the errors as PNG or PDF when they are the JSON error.
+ */
+export const FileResponse = (description: string, types: readonly string[]) => ({
+  description,
+  content: Object.fromEntries(types.map((type) => [type, { schema: Type.String({ description }) }])),
+});
+
 export const errorResponses = {
   400: Type.Ref('Error'),
   401: Type.Ref('Error'),

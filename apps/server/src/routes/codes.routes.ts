@@ -4,14 +4,30 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { bindingDto, codeDto } from '../http/dto.ts';
-import { errorResponses, Id, IdParams, Nullable } from '../http/schemas.ts';
+import { errorResponses, FileResponse, Id, IdParams, Nullable } from '../http/schemas.ts';
 import { renderCard } from '../print/card.ts';
 import { renderQrPng } from '../qr/render.ts';
 import { BindingService } from '../services/binding.service.ts';
 import { CodeService } from '../services/code.service.ts';
 
 const tags = ['codes'];
-const uploadTypes = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'];
+const imageTypes = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+const uploadTypes = [...imageTypes, 'application/octet-stream'];
+/** The last instant a JavaScript Date can hold: a later validFrom could not be shown, nor have days added safely. */
+const maxDateMs = 8_640_000_000_000_000;
+
+/**
+ * Routes that take the raw bytes of an image. Their parser lives in a scope of their own: elsewhere an
+ * image type is the wrong media type (415, not a Buffer validated as if it were a JSON object), and
+ * here JSON is (a parsed body, possibly nested thousands deep, never reaches the image decoder).
+ */
+export function imageRoutes(app: FastifyInstance, routes: (scope: FastifyInstance) => void): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(uploadTypes, { parseAs: 'buffer', bodyLimit: 12 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    routes(scope);
+  });
+}
 
 export const CodeBody = Type.Object({
   id: Type.String(),
@@ -43,7 +59,7 @@ const GenerateBody = Type.Union([
     {
       kind: Type.Literal('static'),
       ...Placement,
-      validFrom: Type.Optional(Type.Integer({ minimum: 0 })),
+      validFrom: Type.Optional(Type.Integer({ minimum: 0, maximum: maxDateMs, description: 'epoch ms' })),
       validDays: Type.Optional(Type.Integer()),
     },
     { additionalProperties: false },
@@ -68,8 +84,6 @@ export function codeRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const codes = new CodeService(ctx);
   const bindings = new BindingService(ctx);
-
-  app.addContentTypeParser(uploadTypes, { parseAs: 'buffer', bodyLimit: 12 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   r.get(
     '/api/codes',
@@ -104,34 +118,36 @@ export function codeRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => reply.status(201).send(codeDto(await codes.generate(actorOf(request), request.body), ctx.now())),
   );
 
-  r.post(
-    '/api/codes/upload',
-    {
-      config: { idempotent: true },
-      bodyLimit: 12 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: 'Upload a picture of an existing code; it is kept only when it reads clearly as a collection code',
-        description:
-          'Body: the image bytes (PNG, JPEG, WebP or GIF, up to 10 MB and 12 MP); the type is read from the bytes. ' +
-          'A picture to retake answers 422 with error.detail.verdict: no_code_found, multiple_codes, blurred_or_low_contrast, not_a_payment_code, …',
-        querystring: Type.Object(
-          { storeId: Id, stationId: Type.Optional(Id), validDays: Type.Optional(Type.Integer()) },
-          { additionalProperties: false },
-        ),
-        consumes: uploadTypes,
-        response: {
-          201: Type.Object({ code: CodeBody, verdict: Type.Literal('clear'), notice: Nullable(Type.String()) }),
-          413: Type.Ref('Error'),
-          422: Type.Ref('Error'),
-          ...errorResponses,
+  imageRoutes(app, (scope) =>
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/api/codes/upload',
+      {
+        config: { idempotent: true },
+        bodyLimit: 12 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Upload a picture of an existing code; it is kept only when it reads clearly as a collection code',
+          description:
+            'Body: the image bytes (PNG, JPEG, WebP or GIF, up to 10 MB and 12 MP); the type is read from the bytes. ' +
+            'A picture to retake answers 422 with error.detail.verdict: no_code_found, multiple_codes, blurred_or_low_contrast, not_a_payment_code, …',
+          querystring: Type.Object(
+            { storeId: Id, stationId: Type.Optional(Id), validDays: Type.Optional(Type.Integer()) },
+            { additionalProperties: false },
+          ),
+          consumes: uploadTypes,
+          response: {
+            201: Type.Object({ code: CodeBody, verdict: Type.Literal('clear'), notice: Nullable(Type.String()) }),
+            413: Type.Ref('Error'),
+            422: Type.Ref('Error'),
+            ...errorResponses,
+          },
         },
       },
-    },
-    async (request, reply) => {
-      const result = await codes.upload(actorOf(request), { ...request.query, bytes: request.body as Buffer });
-      return reply.status(201).send({ code: codeDto(result.code, ctx.now()), verdict: result.verdict, notice: result.notice });
-    },
+      async (request, reply) => {
+        const result = await codes.upload(actorOf(request), { ...request.query, bytes: request.body as Buffer });
+        return reply.status(201).send({ code: codeDto(result.code, ctx.now()), verdict: result.verdict, notice: result.notice });
+      },
+    ),
   );
 
   r.get(
@@ -167,8 +183,7 @@ export function codeRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'The code as a PNG image',
         params: IdParams,
         querystring: Type.Object({ size: Type.Optional(Type.Integer({ minimum: 64, maximum: 2048 })) }, { additionalProperties: false }),
-        produces: ['image/png'],
-        response: { 200: Type.String({ description: 'PNG image' }), ...errorResponses },
+        response: { 200: FileResponse('PNG image', ['image/png']), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -187,7 +202,7 @@ export function codeRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'The original uploaded picture',
         params: IdParams,
-        response: { 200: Type.String({ description: 'The image as uploaded' }), ...errorResponses },
+        response: { 200: FileResponse('The image as uploaded', imageTypes), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -210,8 +225,7 @@ export function codeRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        produces: ['application/pdf', 'image/png'],
-        response: { 200: Type.String({ description: 'PDF or PNG file' }), ...errorResponses, 503: Type.Ref('Error') },
+        response: { 200: FileResponse('PDF or PNG file', ['application/pdf', 'image/png']), ...errorResponses, 503: Type.Ref('Error') },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { shanghaiDate } from '../exports/labels.ts';
 import { maxExportRows, RecordTotals, recordRows } from '../exports/records.ts';
 import { writeXlsx } from '../exports/xlsx.ts';
 import { actorOf } from '../http/auth.plugin.ts';
-import { errorResponses, IdParams } from '../http/schemas.ts';
+import { errorResponses, FileResponse, IdParams } from '../http/schemas.ts';
 import { renderEscPos } from '../receipts/escpos.ts';
 import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
 import { receiptOf } from '../receipts/model.ts';
@@ -44,7 +44,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.String({ description: 'The file: CSV (UTF-8 with BOM) or XLSX' }), ...errorResponses },
+        response: { 200: FileResponse('The file: CSV (UTF-8 with BOM) or XLSX', ['text/csv', xlsxType]), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -85,7 +85,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.String({ description: 'HTML page or ESC/POS bytes' }), ...errorResponses },
+        response: { 200: FileResponse('HTML page or ESC/POS bytes', ['text/html', 'application/octet-stream']), ...errorResponses },
       },
     },
     async (request, reply) => {

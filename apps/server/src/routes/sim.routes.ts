@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { errorResponses, Nullable } from '../http/schemas.ts';
 import type { SimDecision, SimulatorGateway } from '../simulator/gateway.ts';
+import { imageRoutes } from './codes.routes.ts';
 
 const tags = ['simulator'];
 const Decision = Type.Union([
@@ -85,23 +86,25 @@ export function simRoutes(app: FastifyInstance, ctx: AppContext, gateway: Simula
     async (request) => tradeDto(await gateway.findTrade(actorOf(request).merchantId, request.body)),
   );
 
-  r.post(
-    '/api/sim/scan-image',
-    {
-      bodyLimit: 12 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: '"Scan" a picture of a code shown on a display',
-        consumes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'],
-        response: { 200: TradeBody, ...errorResponses },
+  imageRoutes(app, (scope) =>
+    scope.post(
+      '/api/sim/scan-image',
+      {
+        bodyLimit: 12 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: '"Scan" a picture of a code shown on a display',
+          consumes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'],
+          response: { 200: TradeBody, ...errorResponses },
+        },
       },
-    },
-    async (request) => {
-      const decoded = await ctx.decoder.decode(request.body as Buffer);
-      const text = decoded.ok ? decoded.codes[0]?.text : undefined;
-      if (!text) throw new DomainError('IMAGE_NO_CODE', [], { verdict: decoded.ok ? 'no_code_found' : decoded.reason });
-      return tradeDto(await gateway.findTrade(actorOf(request).merchantId, { codeText: text }));
-    },
+      async (request) => {
+        const decoded = await ctx.decoder.decode(request.body as Buffer);
+        const text = decoded.ok ? decoded.codes[0]?.text : undefined;
+        if (!text) throw new DomainError('IMAGE_NO_CODE', [], { verdict: decoded.ok ? 'no_code_found' : decoded.reason });
+        return tradeDto(await gateway.findTrade(actorOf(request).merchantId, { codeText: text }));
+      },
+    ),
   );
 
   r.post(

@@ -200,6 +200,8 @@ describe('recogniseCollectionCode: look-alike hosts are not wallets', () => {
     'https://qr.alipay.com@evil.cn/fkx12345abcdefghijklm',
     'https://user@qr.alipay.com/fkx12345abcdefghijklm',
     'https://user:pass@qr.alipay.com/fkx12345abcdefghijklm',
+    'http://:@wx.tenpay.com/f2f?t=ABCDEFGHIJKLMNOPQRSTUVWX',
+    'https://@qr.alipay.com/fkx12345abcdefghijklm',
     'https://qr.alipay.com./fkx12345abcdefghijklm',
     'https://qr.alipay.com:8443/fkx12345abcdefghijklm',
     'http://qr.alipay.com:443/fkx12345abcdefghijklm',

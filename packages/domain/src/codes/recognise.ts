@@ -185,12 +185,14 @@ export function recogniseCollectionCode(text: string): CodeRecognition {
     } catch {
       return result('unknown', null, normalized, ['not_a_payment_code']);
     }
-    if (url.username === '' && url.password === '' && url.port === '') {
+    // The raw authority, not url.username: the URL parser drops empty user-info ("http://:@host/").
+    const userInfo = /^[a-z]+:\/\/[^/?#]*@/i.test(normalized);
+    if (!userInfo && url.port === '') {
       const wallet = recogniseWalletUrl(url, normalized);
       if (wallet) return wallet;
     }
     const paydesk = PAYDESK_PATH.exec(url.pathname);
-    if (paydesk?.[1] && url.username === '' && url.password === '') {
+    if (paydesk?.[1] && !userInfo) {
       return { provider: 'paydesk', kind: 'static', flags: [], paydeskId: paydesk[1], normalized };
     }
     return result('url', null, normalized, ['not_a_payment_code']);
