@@ -28,6 +28,13 @@ export const publicOperations = [
   'GET /p/{publicId}',
   'GET /p/{publicId}/wallet/{method}',
   'POST /api/notify/simulator',
+  // The wallets' own servers post here; the adapter verifies their signatures instead of a session.
+  'POST /api/notify/wechatpay/{accountId}',
+  'POST /api/notify/alipay/{accountId}',
+  // The customer's side of a store code: the WeChat sign-in return and the result page (signed links).
+  'GET /p/{publicId}/wechatpay',
+  'GET /p/{publicId}/result/{paymentId}',
+  'GET /p/{publicId}/result/{paymentId}/status',
 ];
 
 /**
@@ -53,6 +60,17 @@ export const openToEveryRole = [
   'POST /api/sim/outage',
 ];
 
+const wechatpayAccount = {
+  mchid: '1900000109',
+  appid: 'wx0123456789abcdef',
+  appSecret: '0123456789abcdef0123456789abcdef',
+  privateKeyPem: 'not a key',
+  certSerial: '0123456789ABCDEF0123456789ABCDEF01234567',
+  apiV3Key: '0123456789abcdef0123456789abcdef',
+  platformPublicKeyPem: 'not a key',
+  platformPublicKeyId: 'PUB_KEY_ID_0112345678',
+};
+const alipayAccount = { appId: '2021000000000001', appPrivateKey: 'not a key', alipayPublicKey: 'not a key' };
 const emvAccount = { acquirerIin: '48020000', merchantNo: '898340149000005', mcc: '5411', nameLatin: 'TEST SHOP', city: 'Beijing' };
 
 /**
@@ -72,6 +90,11 @@ export const calls: Record<string, (s: Shop) => Call> = {
   'GET /p/{publicId}': (s) => ({ url: `/p/${s.payPageId}` }),
   'GET /p/{publicId}/wallet/{method}': (s) => ({ url: `/p/${s.payPageId}/wallet/wechatpay` }),
   'POST /api/notify/simulator': () => ({ url: '/api/notify/simulator', body: {} }),
+  'POST /api/notify/wechatpay/{accountId}': (s) => ({ url: `/api/notify/wechatpay/${s.channelAccountId}`, body: {} }),
+  'POST /api/notify/alipay/{accountId}': (s) => ({ url: `/api/notify/alipay/${s.channelAccountId}`, body: {} }),
+  'GET /p/{publicId}/wechatpay': (s) => ({ url: `/p/${s.payPageId}/wechatpay?code=x&state=y` }),
+  'GET /p/{publicId}/result/{paymentId}': (s) => ({ url: `/p/${s.payPageId}/result/${s.paymentId}` }),
+  'GET /p/{publicId}/result/{paymentId}/status': (s) => ({ url: `/p/${s.payPageId}/result/${s.paymentId}/status` }),
 
   'GET /api/auth/session': () => ({ url: '/api/auth/session' }),
   'POST /api/auth/logout': () => ({ url: '/api/auth/logout' }),
@@ -96,6 +119,11 @@ export const calls: Record<string, (s: Shop) => Call> = {
   'PATCH /api/staff/{id}': (s) => ({ url: `/api/staff/${s.userIds.cashier}`, body: { name: '改名的收银员' } }),
   'GET /api/channels': () => ({ url: '/api/channels' }),
   'PUT /api/channels/unionpay-emv': (s) => ({ url: '/api/channels/unionpay-emv', body: { storeId: s.storeId, ...emvAccount } }),
+  // Placeholder keys: permission and store are checked before any key is read.
+  'PUT /api/channels/wechatpay': (s) => ({ url: '/api/channels/wechatpay', body: { storeId: s.storeId, ...wechatpayAccount } }),
+  'PUT /api/channels/alipay': (s) => ({ url: '/api/channels/alipay', body: { storeId: s.storeId, ...alipayAccount } }),
+  'POST /api/channels/{id}/check': (s) => ({ url: `/api/channels/${s.channelAccountId}/check` }),
+  'DELETE /api/channels/{id}': (s) => ({ url: `/api/channels/${s.channelAccountId}` }),
 
   'GET /api/codes': (s) => ({ url: `/api/codes?storeId=${s.storeId}&stationId=${s.stationId}` }),
   'POST /api/codes': (s) => ({ url: '/api/codes', body: { kind: 'static', storeId: s.storeId, stationId: s.stationId } }),

@@ -26,6 +26,8 @@ export interface Shop {
   codeId: string;
   payPageId: string;
   bindingId: string;
+  /** A payment channel account (the UnionPay/EMV one: it needs no keys). */
+  channelAccountId: string;
   paidOrderId: string;
   paymentId: string;
   openOrderId: string;
@@ -63,6 +65,18 @@ export async function equippedShop(t: TestApp, name: string): Promise<Shop> {
     201,
   );
 
+  const account = await ok(
+    owner.client.put('/api/channels/unionpay-emv', {
+      storeId,
+      acquirerIin: '48020000',
+      merchantNo: '898340149000005',
+      mcc: '5411',
+      nameLatin: 'TEST SHOP',
+      city: 'Beijing',
+    }),
+    200,
+  );
+
   const paid = await ok(
     sell(cashier.client, 1500, { flow: 'code_pay', authCode: await payerCode(cashier.client, 'wechat', { action: 'pay' }) }),
     201,
@@ -84,6 +98,7 @@ export async function equippedShop(t: TestApp, name: string): Promise<Shop> {
     codeId: code.id,
     payPageId: storeCode.body.payPageId,
     bindingId: binding.body.id,
+    channelAccountId: account.body.id,
     paidOrderId: paid.body.orderId,
     paymentId: paid.body.id,
     openOrderId,
@@ -108,6 +123,7 @@ export function identifiersOf(s: Shop): string[] {
     s.codeId,
     s.payPageId,
     s.bindingId,
+    s.channelAccountId,
     s.paidOrderId,
     s.paymentId,
     s.openOrderId,

@@ -75,6 +75,27 @@ program
     await seedDemo(configFrom(flags));
   });
 
+program
+  .command('gateway')
+  .description(
+    'run a local WeChat Pay or Alipay gateway on 127.0.0.1 to try channel settings and payments by hand; prints what to paste into the settings',
+  )
+  .addOption(new Option('--wechat', 'the WeChat Pay (API v3) gateway').conflicts('alipay'))
+  .addOption(new Option('--alipay', 'the Alipay open-platform gateway').conflicts('wechat'))
+  .option('--port <port>', 'port to listen on (default: any free port)')
+  .option(
+    '--key <file>',
+    'the merchant private key as PEM (WeChat apiclient_key.pem, or the Alipay app private key); generated when absent',
+  )
+  .option('--json', 'print the URL and the settings as one JSON line')
+  .action(async (flags: { wechat?: boolean; alipay?: boolean; port?: string; key?: string; json?: boolean }) => {
+    if (!flags.wechat && !flags.alipay) program.error('error: choose a gateway: --wechat or --alipay');
+    const port = Number(flags.port ?? '0');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`error: --port must be 0–65535, got "${flags.port}"`);
+    const { runGateway } = await import('./cli/gateway.command.ts');
+    await runGateway({ wallet: flags.wechat ? 'wechatpay' : 'alipay', port, keyFile: flags.key, json: flags.json === true });
+  });
+
 const qr = program.command('qr').description('read and explain QR codes');
 qr.command('decode')
   .description('decode code images: one JSON line per file {file, ok, text, provider, kind, verdict, error}')

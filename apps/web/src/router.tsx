@@ -6,6 +6,7 @@ import { AnonymousOnly, RequireAuth } from './components/RequireAuth.tsx';
 import { RoleGate } from './components/RoleGate.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { BindingsPage } from './pages/BindingsPage.tsx';
+import { ChannelsPage } from './pages/ChannelsPage.tsx';
 import { CodesPage } from './pages/CodesPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { CashierPage } from './pages/cashier/CashierPage.tsx';
@@ -77,6 +78,14 @@ export const router = createBrowserRouter([
         element: (
           <RoleGate roles={rolesOf('/staff')}>
             <StaffPage />
+          </RoleGate>
+        ),
+      },
+      {
+        path: '/channels',
+        element: (
+          <RoleGate roles={rolesOf('/channels')}>
+            <ChannelsPage />
           </RoleGate>
         ),
       },

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import * as foundation from './migrations/0001-foundation.ts';
 import * as collectionCodes from './migrations/0002-collection-codes.ts';
 import * as payments from './migrations/0003-payments.ts';
+import * as walletChannels from './migrations/0004-wallet-channels.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are listed in code rather than read from a folder, so they work the same under tsx,
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-collection-codes': collectionCodes,
   '0003-payments': payments,
+  '0004-wallet-channels': walletChannels,
 };
 
 const provider: MigrationProvider = {

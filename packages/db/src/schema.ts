@@ -148,7 +148,11 @@ export interface ChannelAccountTable {
   config: string;
   /** Sealed JSON of the keys; never returned, never logged. */
   secrets_sealed: string | null;
-  status: 'active' | 'disabled';
+  /**
+   * disabled: switched off by the owner; retired: replaced by an account of another merchant ID or app.
+   * Neither takes new payments; both still serve the queries and refunds of the payments they carried.
+   */
+  status: 'active' | 'disabled' | 'retired';
   created_at: number;
   updated_at: number;
 }
@@ -208,7 +212,8 @@ export interface CodeBindingTable {
 }
 
 export type PaymentMethod = 'wechatpay' | 'alipay' | 'unionpay' | 'cash' | 'card' | 'member_balance';
-export type PaymentFlow = 'dynamic_code' | 'code_pay' | 'cash' | 'card';
+/** static_code: the customer paid from the shop's store-code pay page, in the wallet app, with no cashier. */
+export type PaymentFlow = 'dynamic_code' | 'code_pay' | 'static_code' | 'cash' | 'card';
 export type PaymentStatusColumn = 'created' | 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
 
 export interface OrderTable {
@@ -235,6 +240,8 @@ export interface PaymentTable {
   out_trade_no: string;
   method: PaymentMethod;
   channel: string;
+  /** The merchant's own wallet account that carried the payment; null for the simulator, cash and the like. */
+  channel_account_id: string | null;
   flow: PaymentFlow;
   binding_id: string | null;
   amount_fen: number;

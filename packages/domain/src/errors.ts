@@ -258,6 +258,154 @@ export const errorCatalogue = {
     zh: '数据库暂时无法访问，请稍后重试',
     en: 'The database is unavailable; try again shortly',
   },
+  CHANNEL_SETTINGS_INVALID: {
+    status: 400,
+    zh: '支付通道设置有误，请按各项提示修改后重新保存',
+    en: 'The payment channel settings are not valid; fix the marked fields and save again',
+  },
+  CHANNEL_SECRETS_UNREADABLE: {
+    status: 409,
+    zh: '已保存的通道密钥无法解密（服务器密钥可能已更换），请重新填写支付通道设置',
+    en: 'The stored channel keys cannot be decrypted (the server key may have changed); enter the channel settings again',
+  },
+  FIELD_REQUIRED: { status: 400, zh: '此项必填', en: 'This field is required' },
+  WECHATPAY_MCHID_INVALID: { status: 400, zh: '商户号应为 10 位数字', en: 'The merchant ID must be 10 digits' },
+  WECHATPAY_APPID_INVALID: {
+    status: 400,
+    zh: 'AppID 应为 wx 加 16 位十六进制字符',
+    en: 'The AppID must be "wx" followed by 16 hex characters',
+  },
+  WECHATPAY_APP_SECRET_INVALID: { status: 400, zh: 'AppSecret 应为 32 位十六进制字符', en: 'The AppSecret must be 32 hex characters' },
+  WECHATPAY_KEY_UNPARSEABLE: {
+    status: 400,
+    zh: '无法读取该密钥，请粘贴完整的 PEM 内容（含 BEGIN/END 行）',
+    en: 'The key cannot be read; paste the whole PEM text including the BEGIN/END lines',
+  },
+  WECHATPAY_KEY_IS_CERTIFICATE: {
+    status: 400,
+    zh: '这里需要商户 API 私钥（apiclient_key.pem），粘贴的是证书',
+    en: 'This needs the merchant API private key (apiclient_key.pem), not the certificate',
+  },
+  WECHATPAY_KEY_NOT_PRIVATE: { status: 400, zh: '这里需要私钥，粘贴的是公钥', en: 'This needs a private key; a public key was pasted' },
+  WECHATPAY_KEY_IS_PRIVATE: {
+    status: 400,
+    zh: '这里需要微信支付公钥，粘贴的是私钥（私钥请勿外传）',
+    en: 'This needs the WeChat Pay public key; a private key was pasted (keep it secret)',
+  },
+  WECHATPAY_KEY_NOT_RSA: { status: 400, zh: '密钥不是 RSA 密钥', en: 'The key is not an RSA key' },
+  WECHATPAY_KEY_TOO_SMALL: { status: 400, zh: '密钥长度不足 2048 位', en: 'The key is shorter than 2048 bits' },
+  WECHATPAY_KEY_SELF_TEST_FAILED: {
+    status: 400,
+    zh: '私钥自检失败：签名无法通过验证，密钥可能已损坏',
+    en: 'The private key failed its self-test: its signatures do not verify; it may be damaged',
+  },
+  WECHATPAY_KEY_IS_MERCHANT_KEY: {
+    status: 400,
+    zh: '这是商户自己的公钥，不是微信支付公钥',
+    en: "This is the merchant's own public key, not WeChat Pay's",
+  },
+  WECHATPAY_SERIAL_INVALID: { status: 400, zh: '证书序列号应为 40 位十六进制字符', en: 'The certificate serial must be 40 hex characters' },
+  WECHATPAY_SERIAL_MISMATCH: {
+    status: 400,
+    zh: '证书序列号与商户 API 证书不一致',
+    en: 'The serial does not match the merchant API certificate',
+  },
+  WECHATPAY_CERTIFICATE_UNPARSEABLE: {
+    status: 400,
+    zh: '无法读取该证书，请粘贴完整的 PEM 内容',
+    en: 'The certificate cannot be read; paste the whole PEM text',
+  },
+  WECHATPAY_CERTIFICATE_EXPIRED: { status: 400, zh: '证书已过期', en: 'The certificate has expired' },
+  WECHATPAY_CERTIFICATE_NOT_YET_VALID: { status: 400, zh: '证书尚未生效', en: 'The certificate is not valid yet' },
+  WECHATPAY_KEY_PAIR_MISMATCH: {
+    status: 400,
+    zh: '私钥与商户 API 证书不是一对',
+    en: 'The private key does not belong to the merchant API certificate',
+  },
+  WECHATPAY_APIV3_KEY_LENGTH: { status: 400, zh: 'APIv3 密钥应为 32 字节', en: 'The APIv3 key must be exactly 32 bytes' },
+  WECHATPAY_KEY_ID_INVALID: {
+    status: 400,
+    zh: '微信支付公钥 ID 应为 PUB_KEY_ID_ 加数字，或 40 位平台证书序列号',
+    en: 'The public key ID must be PUB_KEY_ID_ plus digits, or a 40-hex platform certificate serial',
+  },
+  WECHATPAY_URL_INVALID: {
+    status: 400,
+    zh: '网关地址须为不带参数的 http(s) 地址',
+    en: 'The gateway URL must be http(s) without query or fragment',
+  },
+  ALIPAY_APP_ID_INVALID: {
+    status: 400,
+    zh: 'APPID 应为 16 位数字，请从支付宝开放平台的应用详情中复制',
+    en: "The APPID must be 16 digits; copy it from the app's page on the Alipay open platform",
+  },
+  ALIPAY_APP_PRIVATE_KEY_REQUIRED: { status: 400, zh: '请填写应用私钥', en: 'Enter the app private key' },
+  ALIPAY_APP_PRIVATE_KEY_UNPARSEABLE: {
+    status: 400,
+    zh: '无法读取应用私钥：请粘贴密钥工具生成的完整私钥（PEM 或 Base64 内容）',
+    en: 'The app private key cannot be read: paste the whole key from the key tool (PEM or its Base64 body)',
+  },
+  ALIPAY_APP_PRIVATE_KEY_ENCRYPTED: {
+    status: 400,
+    zh: '应用私钥设置了密码，请导出不加密的私钥',
+    en: 'The app private key is password-protected; export it without a password',
+  },
+  ALIPAY_APP_PRIVATE_KEY_IS_PUBLIC: {
+    status: 400,
+    zh: '这里填入的是公钥，请填写应用私钥',
+    en: 'This is a public key; enter the app private key here',
+  },
+  ALIPAY_APP_PRIVATE_KEY_NOT_RSA: {
+    status: 400,
+    zh: '应用私钥必须是 RSA 密钥（RSA2 签名）',
+    en: 'The app private key must be an RSA key (RSA2 signing)',
+  },
+  ALIPAY_APP_PRIVATE_KEY_TOO_SMALL: {
+    status: 400,
+    zh: '应用私钥不足 2048 位，请用密钥工具重新生成 RSA2（2048 位）密钥',
+    en: 'The app private key is shorter than 2048 bits; generate an RSA2 (2048-bit) key with the key tool',
+  },
+  ALIPAY_APP_PRIVATE_KEY_SELF_TEST_FAILED: {
+    status: 400,
+    zh: '应用私钥已损坏：用它签名的内容无法验证，请重新生成密钥',
+    en: 'The app private key is damaged: what it signs does not verify; generate a new key pair',
+  },
+  ALIPAY_PUBLIC_KEY_REQUIRED: { status: 400, zh: '请填写支付宝公钥', en: 'Enter the Alipay public key' },
+  ALIPAY_PUBLIC_KEY_UNPARSEABLE: {
+    status: 400,
+    zh: '无法读取支付宝公钥：请从开放平台「接口加签方式」中复制完整的支付宝公钥',
+    en: "The Alipay public key cannot be read: copy the whole key from the open platform's signing settings",
+  },
+  ALIPAY_PUBLIC_KEY_IS_PRIVATE: {
+    status: 400,
+    zh: '这里填入的是私钥，私钥不应填在此处；请填写支付宝公钥',
+    en: 'This is a private key, which does not belong here; enter the Alipay public key',
+  },
+  ALIPAY_PUBLIC_KEY_IS_CERTIFICATE: {
+    status: 400,
+    zh: '这是公钥证书，目前只支持公钥模式：请在开放平台选择「公钥」加签方式并复制支付宝公钥',
+    en: 'This is a public-key certificate; only public-key mode is supported: choose public-key signing and copy the Alipay public key',
+  },
+  ALIPAY_PUBLIC_KEY_NOT_RSA: { status: 400, zh: '支付宝公钥必须是 RSA 密钥', en: 'The Alipay public key must be an RSA key' },
+  ALIPAY_PUBLIC_KEY_TOO_SMALL: {
+    status: 400,
+    zh: '支付宝公钥不足 2048 位，请选择 RSA2 加签方式',
+    en: 'The Alipay public key is shorter than 2048 bits; choose RSA2 signing',
+  },
+  ALIPAY_PUBLIC_KEY_IS_APP_KEY: {
+    status: 400,
+    zh: '这是应用公钥（与应用私钥配对），不是支付宝公钥；请复制开放平台上的「支付宝公钥」',
+    en: "This is the app's own public key, not the Alipay public key; copy the Alipay public key from the open platform",
+  },
+  ALIPAY_GATEWAY_URL_INVALID: {
+    status: 400,
+    zh: '网关地址无效，应为完整的 https:// 地址',
+    en: 'The gateway URL is not valid; it must be a full https:// address',
+  },
+  ALIPAY_GATEWAY_URL_INSECURE: {
+    status: 400,
+    zh: '网关地址必须使用 https（只有本机测试网关可用 http）',
+    en: 'The gateway URL must use https (plain http only for a gateway on this machine)',
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal error; try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
@@ -295,4 +443,61 @@ export function messageFor(code: ErrorCode, lang: Lang): string {
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
+}
+
+/**
+ * What "check connection" found, per channel and verdict, in both languages. Not errors: the check
+ * itself succeeded, and "ok" is one of the answers.
+ */
+export const channelCheckMessages = {
+  wechatpay: {
+    ok: { zh: '连接正常', en: "Connected; WeChat Pay's answer verified" },
+    unreachable: { zh: '无法连接微信支付（网络不通或超时）', en: 'WeChat Pay cannot be reached (network error or timeout)' },
+    clock_skew: {
+      zh: '服务器时间与微信支付相差超过 5 分钟，请校准系统时间',
+      en: "The server clock is more than 5 minutes off WeChat Pay's; correct the system time",
+    },
+    wrong_serial: { zh: '商户证书序列号有误', en: 'The merchant certificate serial is wrong' },
+    bad_signature: { zh: '微信支付拒绝了签名：商户私钥不对', en: 'WeChat Pay refused our signature: the merchant private key is wrong' },
+    merchant_unknown: { zh: '商户号不存在', en: 'The merchant ID is unknown to WeChat Pay' },
+    platform_key_id_mismatch: { zh: '微信支付公钥 ID 不对', en: 'The WeChat Pay public key ID is not the one WeChat Pay signs with' },
+    platform_key_mismatch: { zh: '微信支付公钥不对，无法验证应答签名', en: 'The WeChat Pay public key is wrong: answers do not verify' },
+    unsigned_answer: { zh: '应答没有微信支付签名，请检查网关地址', en: 'The answer has no WeChat Pay signature; check the gateway URL' },
+    gateway_error: { zh: '微信支付返回了意外的应答，请稍后重试', en: 'WeChat Pay gave an unexpected answer; try again later' },
+  },
+  alipay: {
+    ok: { zh: '连接正常', en: "Connected; Alipay's answer verified" },
+    app_id_unknown: {
+      zh: '支付宝不认识这个 APPID，请核对开放平台上应用的 APPID',
+      en: "Alipay does not know this APPID; check the app's APPID on the open platform",
+    },
+    app_key_rejected: {
+      zh: '支付宝拒绝了签名：应用私钥与开放平台上传的应用公钥不是一对',
+      en: 'Alipay refused our signature: the app private key does not match the app public key uploaded to the open platform',
+    },
+    alipay_key_mismatch: { zh: '支付宝公钥不对，无法验证应答签名', en: 'The Alipay public key is wrong: answers do not verify' },
+    clock_skew: {
+      zh: '服务器时间与支付宝相差过大，请校准系统时间',
+      en: "The server clock is too far off Alipay's; correct the system time",
+    },
+    permission_denied: {
+      zh: '应用没有调用该接口的权限，请在开放平台签约当面付等产品并确认已生效',
+      en: 'The app may not call this API; sign up for Face-to-Face Payment (and the other products) on the open platform',
+    },
+    unreachable: {
+      zh: '无法连接支付宝（网络不通、超时或网关地址有误）',
+      en: 'Alipay cannot be reached (network error, timeout or a wrong gateway URL)',
+    },
+    unexpected_answer: { zh: '支付宝返回了意外的应答，请稍后重试', en: 'Alipay gave an unexpected answer; try again later' },
+  },
+} as const satisfies Record<string, Record<string, { zh: string; en: string }>>;
+
+export type CheckedChannel = keyof typeof channelCheckMessages;
+
+export function channelCheckMessage<K extends CheckedChannel>(
+  kind: K,
+  verdict: keyof (typeof channelCheckMessages)[K],
+  lang: Lang,
+): string {
+  return (channelCheckMessages[kind][verdict] as { zh: string; en: string })[lang];
 }

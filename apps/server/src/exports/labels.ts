@@ -11,6 +11,7 @@ export const methodLabels: Record<string, string> = {
 export const flowLabels: Record<string, string> = {
   dynamic_code: '动态码',
   code_pay: '付款码',
+  static_code: '收款码页面',
   cash: '现金',
   card: '刷卡',
 };

@@ -86,7 +86,8 @@ export async function* recordRows(
       orderId: p.order_id,
       store: storeNames.get(p.store_id) ?? '',
       station: (p.station_id && stationNames.get(p.station_id)) || '',
-      cashier: userNames.get(p.cashier_id) ?? '',
+      // Payments from the store-code pay page were made by the customer, with no cashier at the counter.
+      cashier: userNames.get(p.cashier_id) ?? (p.flow === 'static_code' ? '顾客自助' : ''),
       method: labelOf(methodLabels, p.method),
       flow: labelOf(flowLabels, p.flow),
       amountFen: p.amount_fen,

@@ -23,6 +23,8 @@ export interface PayPageModel {
   expiresAt: number;
   now: number;
   wallets: WalletOption[];
+  /** The wallet the customer pays in directly, through the merchant's own account, once the amount is known. */
+  direct: string | null;
 }
 
 const style = `
@@ -36,10 +38,10 @@ input{width:100%;font-size:28px;padding:12px;border:1px solid #d9d9d9;border-rad
 button,.btn{display:block;width:100%;margin-top:12px;padding:14px;font-size:18px;border:0;border-radius:8px;background:#1677ff;color:#fff;text-decoration:none}
 .wallet{font-size:18px;font-weight:600;margin:8px 0}footer{text-align:center;color:#8c8c8c;font-size:12px;padding:12px}`;
 
-export function layout(title: string, body: SafeHtml): string {
+export function layout(title: string, body: SafeHtml, head: SafeHtml | null = null): string {
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title}</title><style>${new SafeHtml(style)}</style></head>
+<meta name="referrer" content="no-referrer">${head}<title>${title}</title><style>${new SafeHtml(style)}</style></head>
 <body>${body}</body></html>`.value;
 }
 
@@ -82,8 +84,9 @@ export function payPage(m: PayPageModel): string {
 ${m.amountError ? html`<p class="error">金额无效：请输入大于 0 的金额，最多两位小数</p>` : ''}
 <button type="submit">确定</button></form></div>`;
 
-  const walletPart =
-    m.wallets.length === 0
+  const walletPart = m.direct
+    ? html`<div class="card"><p class="hint">输入金额并确定后，在${m.direct}中完成付款。</p></div>`
+    : m.wallets.length === 0
       ? html`<div class="card"><p class="hint">商户尚未绑定收款方式，请向店员付款。</p></div>`
       : m.app === 'other' || m.app === 'qq'
         ? html`<div class="card"><p class="hint">请用微信、支付宝或云闪付扫描本页二维码；或选择下面的钱包：</p></div>${shown.map((w) => walletBlock(w, amountText))}`
@@ -96,8 +99,8 @@ ${m.amountError ? html`<p class="error">金额无效：请输入大于 0 的金�
   return layout(
     `向${m.merchantName}付款`,
     html`<header><h1>${m.merchantName}</h1><p>${m.storeName}</p></header><main>
-${amountPart}${amountText || fixed || m.wallets.length === 0 ? walletPart : html`<div class="card"><p class="hint">输入金额后显示付款方式</p></div>`}
-${m.wallets.length > 0 ? html`<p class="notice">${notices.staticLimit.zh}</p>` : ''}
+${amountPart}${amountText || fixed || m.wallets.length === 0 || m.direct ? walletPart : html`<div class="card"><p class="hint">输入金额后显示付款方式</p></div>`}
+${m.wallets.length > 0 && !m.direct ? html`<p class="notice">${notices.staticLimit.zh}</p>` : ''}
 </main><footer>收款码编号 ${m.serial} · 请核对收款方名称后再付款</footer>`,
   );
 }

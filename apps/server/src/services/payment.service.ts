@@ -1,5 +1,12 @@
-import type { ChannelOutcome } from '@paydesk/channels';
-import { type NewOutboxMessage, newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
+import type {
+  ChannelOutcome,
+  IncomingNotification,
+  ParsedNotification,
+  PaymentChannel,
+  RefundOutcome,
+  WalletOrderStart,
+} from '@paydesk/channels';
+import { type CollectionCode, type NewOutboxMessage, newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
 import {
   cashSale,
   classifyPaymentCode,
@@ -37,6 +44,23 @@ export interface PayInput {
   expiresInMinutes?: number | undefined;
 }
 
+/** A payment the customer starts on the store-code pay page, in their wallet app. */
+export interface PagePaymentInput {
+  /** The shop's store code the customer scanned. */
+  code: CollectionCode;
+  method: 'wechatpay' | 'alipay';
+  amountFen: number;
+  /** The payer's id in the wallet (the WeChat openid a JSAPI order needs). */
+  payerId?: string | undefined;
+  /** Where the wallet sends the payer back, for the payment about to be made. */
+  returnUrl: (paymentId: string) => string;
+}
+
+/** Who "took" a payment the customer made alone on the pay page: no cashier, and no user account. */
+export const payPageCashier = 'pay-page';
+/** How long the customer has to confirm in the wallet app. */
+const pagePaymentMs = 5 * 60_000;
+
 const minute = 60_000;
 /** A customer's payment code is answered within 45 s or reversed: WeChat itself revokes at 45 s. */
 const codePayTimeoutMs = 45_000;
@@ -45,12 +69,17 @@ const requeryDelaysMs = [3_000, 5_000, 5_000, 10_000, 10_000, 15_000, 30_000, 60
 
 const walletMethods: Record<string, 'wechatpay' | 'alipay' | 'unionpay'> = { wechat: 'wechatpay', alipay: 'alipay', unionpay: 'unionpay' };
 
+/** "Try again" in the words each gateway understands: WeChat Pay and the simulator read JSON, Alipay plain text. */
+function notFound(channel: string, message: string): { status: number; body: string } {
+  return { status: 404, body: channel === 'alipay' ? 'fail' : JSON.stringify({ code: 'FAIL', message }) };
+}
+
 /** 138****5678-style masking for a payment code: enough to recognise in a dispute, useless to replay. */
 const maskCode = (code: string) => `${code.slice(0, 4)}${'*'.repeat(Math.max(0, code.length - 8))}${code.slice(-4)}`;
 
 /** A payment row for an order: who, where and when come from the order and the actor; the rest from the flow. */
 function newPaymentRow(
-  actor: Actor,
+  actor: Pick<Actor, 'merchantId' | 'userId'>,
   order: Order,
   now: number,
   fields: Pick<Payment, 'method' | 'channel' | 'flow' | 'amount_fen' | 'status' | 'expires_at'> & Partial<Payment>,
@@ -63,6 +92,7 @@ function newPaymentRow(
     station_id: order.station_id,
     cashier_id: actor.userId,
     out_trade_no: outTradeNo(now),
+    channel_account_id: null,
     binding_id: null,
     failure_code: null,
     failure_reason: null,
@@ -179,7 +209,9 @@ export class PaymentService {
     const minutes = input.expiresInMinutes ?? 5;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new DomainError('EXPIRY_INVALID');
     const expiresAt = input.flow === 'code_pay' ? now + codePayTimeoutMs : now + minutes * minute;
-    const channel = this.channels.channelFor(actor.merchantId, method);
+    const route = await this.channels.channelFor(actor.merchantId, method, order.store_id);
+    // Built before anything is written: an account whose keys cannot be used refuses the sale, not half of it.
+    const adapter = await this.channels.forPayment(actor.merchantId, route.channel, route.accountId);
     const binding = input.bindingId
       ? await this.ctx.repos.bindings.findById(actor.merchantId, input.bindingId)
       : order.station_id
@@ -187,7 +219,8 @@ export class PaymentService {
         : undefined;
     const payment = newPaymentRow(actor, order, now, {
       method,
-      channel,
+      channel: route.channel,
+      channel_account_id: route.accountId,
       flow: input.flow,
       binding_id: binding?.id ?? null,
       amount_fen: amount,
@@ -220,14 +253,13 @@ export class PaymentService {
     // The payment must be on disk before the channel may take money for it.
     await this.ctx.db.durable();
 
-    const adapter = this.channels.forPayment(actor.merchantId, channel);
     if (input.flow === 'dynamic_code') {
       const created = await adapter.createDynamicCode({
         outTradeNo: payment.out_trade_no,
         amountFen: amount,
         description: `订单 ${order.id.slice(0, 8)}`,
         expiresAt,
-        notifyUrl: `${this.ctx.config.publicUrl}/api/notify/${channel}`,
+        notifyUrl: this.channels.notifyUrl(route),
       });
       if ('codeText' in created) {
         await inTransaction(this.ctx, async (repos) => {
@@ -298,6 +330,96 @@ export class PaymentService {
     await this.ctx.repos.payments.insertOrder(order);
     const method = binding.method === 'all' ? 'wechatpay' : binding.method;
     return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
+  }
+
+  /**
+   * The store-code pay page (ARCHITECTURE §5.3): the customer entered the amount (or the code carries it)
+   * and pays in the wallet app through the merchant's own account. Rows first, then the channel, as at
+   * the counter; the result reaches the page, the counter and the records like any other payment.
+   */
+  async payOnPage(input: PagePaymentInput): Promise<{ payment: Payment; start: WalletOrderStart }> {
+    const { code } = input;
+    if (!isValidAmountFen(input.amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amount', code: 'AMOUNT_INVALID' }]);
+    if (input.amountFen > this.maxPaymentFen) throw new DomainError('AMOUNT_OVER_LIMIT');
+    const route = await this.channels.channelFor(code.merchant_id, input.method, code.store_id);
+    const adapter =
+      route.channel === input.method ? await this.channels.forPayment(code.merchant_id, route.channel, route.accountId) : null;
+    if (!adapter?.createWalletOrder) throw new DomainError('NOT_FOUND');
+    const now = this.ctx.now();
+    const who = { merchantId: code.merchant_id, userId: payPageCashier };
+    const order: Order = {
+      merchant_id: code.merchant_id,
+      id: newId(),
+      store_id: code.store_id,
+      station_id: code.station_id,
+      cashier_id: payPageCashier,
+      status: 'open',
+      total_fen: input.amountFen,
+      lines: JSON.stringify([{ name: '扫码付款', quantity: 1, unitFen: input.amountFen }]),
+      created_at: now,
+      updated_at: now,
+    };
+    // A dynamic store code's amount is good until the code expires; never past it.
+    const expiresAt = Math.max(Math.min(now + pagePaymentMs, code.expires_at), now + minute);
+    const payment = newPaymentRow(who, order, now, {
+      method: input.method,
+      channel: route.channel,
+      channel_account_id: route.accountId,
+      flow: 'static_code',
+      amount_fen: input.amountFen,
+      status: 'created',
+      expires_at: expiresAt,
+    });
+    await inTransaction(this.ctx, async (repos) => {
+      await repos.payments.insertOrder(order);
+      await repos.payments.insertPayment(payment);
+      await this.event(
+        repos,
+        payment,
+        'created',
+        { flow: 'static_code', method: input.method, amountFen: input.amountFen, codeId: code.id },
+        null,
+      );
+      await repos.outbox.enqueue(
+        this.job(payment, 'payment.expire', expiresAt),
+        this.job(payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 }),
+      );
+    });
+    await this.ctx.db.durable();
+
+    const start = await adapter.createWalletOrder({
+      outTradeNo: payment.out_trade_no,
+      amountFen: input.amountFen,
+      description: `${code.merchant_name} 收款`,
+      expiresAt,
+      notifyUrl: this.channels.notifyUrl(route),
+      returnUrl: input.returnUrl(payment.id),
+      ...(input.payerId ? { payerId: input.payerId } : {}),
+    });
+    if (start.kind === 'unknown') {
+      // The wallet handed out nothing the payer could pay with: no money can have moved.
+      await this.apply(
+        payment.id,
+        code.merchant_id,
+        { state: 'failed', reasonCode: 'CHANNEL_UNAVAILABLE', reason: '支付通道暂时不可用，请稍后重试或向店员付款' },
+        'create',
+        null,
+      );
+    } else {
+      await inTransaction(this.ctx, async (repos) => {
+        if (await repos.payments.move(code.merchant_id, payment.id, ['created'], 'pending', {}, this.ctx.now())) {
+          await this.event(repos, payment, 'wallet_opened', { start: start.kind }, null);
+        }
+      });
+    }
+    return { payment: await this.mustFind(code.merchant_id, payment.id), start };
+  }
+
+  /** The state of a pay-page payment, for the customer's page; only payments made from that store code. */
+  async pagePayment(code: CollectionCode, paymentId: string): Promise<Payment> {
+    const payment = await this.mustFind(code.merchant_id, paymentId);
+    if (payment.flow !== 'static_code' || payment.store_id !== code.store_id) throw new DomainError('NOT_FOUND');
+    return payment;
   }
 
   private async payCash(actor: Actor, order: Order, tenderedFen: number | undefined, insertOrder: boolean): Promise<Payment> {
@@ -373,7 +495,7 @@ export class PaymentService {
   async cancel(actor: Actor, id: string): Promise<Payment> {
     const { payment } = await this.get(actor, id);
     if (payment.status !== 'created' && payment.status !== 'pending') throw new DomainError('PAYMENT_NOT_CANCELLABLE');
-    const adapter = this.channels.forPayment(actor.merchantId, payment.channel);
+    const adapter = await this.adapterOf(payment);
     const outcome = payment.flow === 'code_pay' ? await adapter.reverse(payment.out_trade_no) : await adapter.close(payment.out_trade_no);
     if (outcome.state === 'succeeded') {
       await this.apply(id, actor.merchantId, outcome, 'cancel', actor.userId);
@@ -405,7 +527,7 @@ export class PaymentService {
   /** One re-query; returns the channel's answer. */
   async requery(merchantId: string, id: string, actorUserId: string | null = null): Promise<ChannelOutcome> {
     const payment = await this.mustFind(merchantId, id);
-    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    const adapter = await this.adapterOf(payment);
     await this.ctx.repos.payments.countQuery(merchantId, id);
     const outcome = await adapter.query(payment.out_trade_no);
     await this.apply(id, merchantId, outcome, 'query', actorUserId);
@@ -426,19 +548,47 @@ export class PaymentService {
     if (open && (afterCancel || beforeExpiry)) await this.scheduleRequery(merchantId, id, attempt, afterCancel);
   }
 
-  /** A notification from a channel: verified by the adapter, applied once however often it comes. */
-  async notification(channel: string, merchantId: string, headers: Record<string, string | string[] | undefined>, rawBody: string) {
-    const adapter = this.channels.forPayment(merchantId, channel);
-    const parsed = await adapter.parseNotification({ headers, rawBody });
+  /** A notification from the simulator: verified by the adapter, applied once however often it comes. */
+  async notification(channel: string, merchantId: string, headers: IncomingNotification['headers'], rawBody: string) {
+    const adapter = await this.channels.forPayment(merchantId, channel, null);
+    return this.applyNotification(adapter, merchantId, null, { headers, rawBody });
+  }
+
+  /**
+   * A notification to the wallet account named in its URL (WeChat Pay, Alipay). It counts only when that
+   * account's keys verify it and it is about a payment or refund that account carried.
+   */
+  async walletNotification(kind: 'wechatpay' | 'alipay', accountId: string, headers: IncomingNotification['headers'], rawBody: string) {
+    const account = await this.ctx.repos.channelAccounts.findForNotification(accountId);
+    if (account?.kind !== kind) return { ...notFound(kind, 'unknown account'), refused: true };
+    return this.applyNotification(this.channels.forAccount(account), account.merchant_id, account.id, { headers, rawBody });
+  }
+
+  private async applyNotification(adapter: PaymentChannel, merchantId: string, accountId: string | null, n: IncomingNotification) {
+    const parsed = await adapter.parseNotification(n);
     if (!parsed.valid) {
-      this.ctx.log.warn({ channel, merchantId, reason: parsed.reason }, 'notification refused');
+      this.ctx.log.warn({ channel: adapter.kind, merchantId, accountId, reason: parsed.reason }, 'notification refused');
       return { ...parsed.ack, refused: true };
     }
-    if (parsed.kind !== 'payment') return { ...parsed.ack, refused: false };
+    const carried = (p: Payment | undefined): p is Payment => p?.channel === adapter.kind && p.channel_account_id === accountId;
+    if (parsed.kind === 'refund') return this.refundNotification(adapter.kind, merchantId, carried, parsed);
     const payment = await this.ctx.repos.payments.findByOutTradeNo(merchantId, parsed.outTradeNo);
     // Not ours (yet): answer so the gateway tries again rather than dropping a real payment.
-    if (!payment) return { status: 404, body: JSON.stringify({ code: 'FAIL', message: 'unknown trade' }), refused: false };
+    if (!carried(payment)) return { ...notFound(adapter.kind, 'unknown trade'), refused: false };
     await this.apply(payment.id, merchantId, parsed.outcome, 'notify', null);
+    return { ...parsed.ack, refused: false };
+  }
+
+  private async refundNotification(
+    kind: string,
+    merchantId: string,
+    carried: (p: Payment | undefined) => p is Payment,
+    parsed: Extract<ParsedNotification, { kind: 'refund' }>,
+  ) {
+    const refund = await this.ctx.repos.payments.findRefundByOutRefundNo(merchantId, parsed.outRefundNo);
+    const payment = refund && (await this.ctx.repos.payments.findPayment(merchantId, refund.payment_id));
+    if (!refund || !carried(payment)) return { ...notFound(kind, 'unknown refund'), refused: false };
+    await this.settleRefund(payment, refund, parsed.outcome, 'notify');
     return { ...parsed.ack, refused: false };
   }
 
@@ -446,7 +596,7 @@ export class PaymentService {
   async expire(merchantId: string, id: string): Promise<void> {
     const payment = await this.mustFind(merchantId, id);
     if (payment.status !== 'created' && payment.status !== 'pending') return;
-    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    const adapter = await this.adapterOf(payment);
     const outcome = payment.flow === 'code_pay' ? await adapter.reverse(payment.out_trade_no) : await adapter.close(payment.out_trade_no);
     if (outcome.state === 'unknown') throw new Error(`close at expiry got no answer: ${outcome.why}`);
     if (outcome.state === 'succeeded' || outcome.state === 'failed') {
@@ -651,7 +801,7 @@ export class PaymentService {
     const payment = await this.mustFind(merchantId, refund.payment_id);
     // The refund row must be on disk before the channel sends money back on its strength.
     await this.ctx.db.durable();
-    const adapter = this.channels.forPayment(merchantId, payment.channel);
+    const adapter = await this.adapterOf(payment);
     const outcome = await adapter.refund({
       outTradeNo: payment.out_trade_no,
       outRefundNo: refund.out_refund_no,
@@ -659,25 +809,40 @@ export class PaymentService {
       totalFen: payment.amount_fen,
       reason: refund.reason,
     });
+    return this.settleRefund(payment, refund, outcome, 'answer');
+  }
+
+  /** Records what a channel said about a refund, from its answer or its notification; returns whether it is still pending. */
+  private async settleRefund(payment: Payment, refund: Refund, outcome: RefundOutcome, source: string): Promise<boolean> {
+    const { merchant_id: merchantId, id: refundId } = refund;
     const now = this.ctx.now();
     if (outcome.state === 'succeeded') {
       await inTransaction(this.ctx, async (repos) => {
         if (await repos.payments.moveRefund(merchantId, refundId, 'succeeded', { channel_refund_no: outcome.channelRefundNo }, now)) {
-          await this.event(repos, payment, 'refunded', { refundId, amountFen: refund.amount_fen }, null);
+          await this.event(repos, payment, 'refunded', { refundId, amountFen: refund.amount_fen, source }, null);
         }
       });
       return false;
     }
-    if (outcome.state === 'failed') {
+    // Alipay has no record of the refund: it was never made, and is sent again under the same number. Freeing
+    // the amount instead would let a second refund go out while an answer to the first may yet turn up.
+    if (outcome.state === 'failed' && outcome.reasonCode !== 'REFUND_NOT_FOUND') {
       await inTransaction(this.ctx, async (repos) => {
         if (await repos.payments.moveRefund(merchantId, refundId, 'failed', { failure_reason: outcome.reason }, now)) {
           await repos.payments.releaseRefund(merchantId, payment.id, refund.amount_fen, now);
-          await this.event(repos, payment, 'refund_failed', { refundId, reason: outcome.reason }, null);
+          await this.event(repos, payment, 'refund_failed', { refundId, reason: outcome.reason, source }, null);
         }
       });
       return false;
     }
+    // Processing (WeChat's ABNORMAL too: the money left the shop but did not reach the payer) or unknown:
+    // the amount stays reserved until the channel says how it ended.
     return true;
+  }
+
+  /** The adapter of the channel, and the account, that carried the payment. */
+  private adapterOf(payment: Payment): Promise<PaymentChannel> {
+    return this.channels.forPayment(payment.merchant_id, payment.channel, payment.channel_account_id);
   }
 
   private async mustFind(merchantId: string, id: string): Promise<Payment> {

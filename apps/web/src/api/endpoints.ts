@@ -5,6 +5,8 @@ export interface TestPayment {
   id: string;
   status: 'created' | 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
   amountFen: number;
+  /** 'simulator' until a real wallet account carries the binding's method. */
+  channel: string;
   codeText: string | null;
   failureReason: string | null;
 }

@@ -32,7 +32,7 @@ const managers: readonly Role[] = ['owner', 'manager'];
 export const navItems: NavItem[] = [
   { path: '/', key: 'guide', icon: <CompassOutlined />, roles: managers },
   { path: '/station', key: 'station', icon: <DesktopOutlined />, roles: everyone },
-  { path: '/channels', key: 'channels', icon: <ApiOutlined />, roles: ['owner'], comingSoon: true },
+  { path: '/channels', key: 'channels', icon: <ApiOutlined />, roles: everyone.filter((r) => can(r, 'channel.manage')) },
   { path: '/codes', key: 'codes', icon: <QrcodeOutlined />, roles: everyone.filter((r) => can(r, 'code.read')) },
   { path: '/stores', key: 'stores', icon: <ShopOutlined />, roles: managers },
   { path: '/bindings', key: 'bindings', icon: <LinkOutlined />, roles: everyone.filter((r) => can(r, 'binding.manage')) },

@@ -137,7 +137,7 @@ export const en: Messages = {
     stores: 'Stores & stations',
     staff: 'Staff',
     station: 'Cashier station',
-    channels: 'Payment methods',
+    channels: 'Payment channels',
     codes: 'Collection codes',
     bindings: 'Code bindings',
     payments: 'Test payments',
@@ -506,6 +506,7 @@ export const en: Messages = {
     testPay: 'Test payment',
     testPayTitle: 'Test payment {{amount}}',
     testPayHint: 'Scan and pay this code on the simulator. When it succeeds, the binding shows as verified.',
+    testPayHintWallet: 'Scan this code with WeChat or Alipay on a phone and pay ¥0.01. When it succeeds, the binding shows as verified.',
     testPayOpenSim: 'Open it in the simulator and pay',
     testPayWaiting: 'Waiting for payment…',
     testPayOk: 'Paid: the binding is verified',
@@ -528,6 +529,106 @@ export const en: Messages = {
     confirmRetire: 'Unbind? This place stops taking payments through this code; the record is kept.',
     retiredOk: 'Unbound',
     byAt: '{{name}} · {{time}}',
+  },
+  channels: {
+    title: 'Payment channels',
+    intro:
+      'Enter your WeChat Pay and Alipay merchant details and customers’ payments go straight into your merchant accounts. Keys are stored encrypted and never shown again. A wallet without settings keeps using the simulator, which suits practice and testing.',
+    wallet: { wechatpay: 'WeChat Pay', alipay: 'Alipay', unionpay_emv: 'UnionPay / EMV merchant account' },
+    walletIntro: {
+      wechatpay:
+        'WeChat Pay API v3: customers scanning a dynamic code, the cashier scanning a payment code, customers paying the store code inside WeChat.',
+      alipay: 'An Alipay open platform app (public-key mode, RSA2 signatures): face-to-face payments and mobile web payments.',
+      unionpay_emv: 'The merchant details UnionPay EMVCo codes carry, as your acquirer gave them; nothing to check online.',
+    },
+    state: { active: 'Connected', disabled: 'Disabled', none: 'Not set up' },
+    notSet: 'Not set up yet. Until it is, this wallet’s payments go to the simulator.',
+    scope: 'Stores',
+    scopeAll: 'All stores',
+    scopeHint: '“All stores” applies to the whole merchant; a store may also have settings of its own, which it then uses first.',
+    scopeLine: 'Applies to: {{scope}}',
+    updated: 'Updated',
+    updatedAt: 'Updated {{time}}',
+    notLive: 'The gateway URL is not {{wallet}}’s live address: for testing only, no real money arrives.',
+    defaultGateway: 'Live address (default)',
+    setUp: 'Set up',
+    addForStore: 'Set up for one store',
+    checkConnection: 'Check connection',
+    disable: 'Disable',
+    confirmDisable: 'Disable {{wallet}} ({{scope}})? Payments then go to the simulator; past records are not affected.',
+    disabledOk: '{{wallet}} ({{scope}}) disabled',
+    savedOk: '{{wallet}} settings saved; “Check connection” confirms them',
+    checking: 'Connecting to {{wallet}}…',
+    checkOk: 'Connected',
+    checkFailed: 'Connection failed',
+    formTitle: { wechatpay: 'Set up WeChat Pay', alipay: 'Set up Alipay' },
+    formIntro: {
+      wechatpay:
+        'Everything below is on the WeChat Pay merchant platform (pay.weixin.qq.com); sign in with the super administrator’s WeChat.',
+      alipay: 'Everything below is on the Alipay open platform (open.alipay.com); create an app and enable face-to-face payment first.',
+    },
+    secretSaved: 'Saved (not shown)',
+    secretKeep: 'Leave empty to keep what is saved.',
+    pastePem: 'Open the file in a text editor and paste all of it, including the -----BEGIN and -----END lines.',
+    advanced: 'Advanced settings',
+    field: {
+      mchid: {
+        label: 'Merchant ID (mchid)',
+        help: 'On the merchant platform under “Account centre → Merchant information”: 10 digits.',
+      },
+      appid: {
+        label: 'AppID',
+        help: 'The Official Account or Mini Program AppID linked to the merchant ID, under “Product centre → AppID management”; it starts with wx.',
+      },
+      appSecret: {
+        label: 'AppSecret (optional)',
+        help: 'The Official Account’s developer secret, shown or reset on the WeChat Official Accounts platform (mp.weixin.qq.com) under “Settings and development → Basic configuration”. Needed to identify customers who pay the store code inside WeChat; not needed for payments at the counter only.',
+      },
+      privateKeyPem: {
+        label: 'Merchant API private key',
+        help: 'The apiclient_key.pem file the certificate tool made when you applied for the API certificate under “Account centre → API security → API certificate”.',
+      },
+      certSerial: {
+        label: 'Merchant API certificate serial',
+        help: 'Under “Account centre → API security → API certificate → Manage certificates”: 40 digits and letters.',
+      },
+      merchantCertificatePem: {
+        label: 'Merchant API certificate (optional)',
+        help: 'The apiclient_cert.pem from the same application. When given, the key, serial and certificate are checked to belong together.',
+      },
+      apiV3Key: {
+        label: 'APIv3 key',
+        help: 'The 32-character key set under “Account centre → API security → APIv3 key”. You chose it; the platform never shows it again, so a forgotten key must be set anew.',
+      },
+      platformPublicKeyPem: {
+        label: 'WeChat Pay public key',
+        help: 'The pub_key.pem downloaded under “Account centre → API security → WeChat Pay public key”; it verifies WeChat Pay’s answers and notifications.',
+      },
+      platformPublicKeyId: {
+        label: 'WeChat Pay public key ID',
+        help: 'The key ID shown on the same page, starting PUB_KEY_ID_. Older merchants still on platform certificates enter the platform certificate serial.',
+      },
+      baseUrl: {
+        label: 'Gateway URL',
+        help: 'Empty means WeChat Pay’s live address, https://api.mch.weixin.qq.com. Fill it in only to use a local test gateway (paydesk gateway --wechat), with the address it prints.',
+      },
+      appId: {
+        label: 'APPID',
+        help: 'On the open platform under “Console → My apps”, open the app: the APPID below its name, 16 digits.',
+      },
+      appPrivateKey: {
+        label: 'App private key',
+        help: 'The app private key the Alipay key tool made when generating an RSA2 (2048-bit) key pair. It stays in this system only; never upload it to Alipay.',
+      },
+      alipayPublicKey: {
+        label: 'Alipay public key',
+        help: 'In the app’s “Development settings → Signing method”, choose public-key mode and upload the app public key; then copy the “Alipay public key” shown (not the app public key).',
+      },
+      gatewayUrl: {
+        label: 'Gateway URL',
+        help: 'Empty means Alipay’s live gateway, https://openapi.alipay.com/gateway.do. Fill it in only to use a local test gateway (paydesk gateway --alipay), with the address it prints.',
+      },
+    },
   },
   notFound: {
     title: 'Page not found',

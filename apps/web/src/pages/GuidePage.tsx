@@ -61,7 +61,7 @@ export function GuidePage() {
   const hasPayment = !!p && p.payments > 0;
 
   const steps: Step[] = [
-    { n: 1, key: 'channels', checks: [], links: [{ to: '/channels', label: t('nav.channels'), comingSoon: true }], comingSoon: true },
+    { n: 1, key: 'channels', checks: [], links: [{ to: '/channels', label: t('nav.channels') }], comingSoon: false },
     {
       n: 2,
       key: 'register',

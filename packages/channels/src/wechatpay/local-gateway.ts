@@ -140,7 +140,11 @@ export async function startWechatPayGateway(options: StartWechatPayGatewayOption
   for (const m of options.merchants) {
     merchants.set(m.mchid, {
       ...m,
-      publicKey: createPublicKey(m.merchantPublicKey),
+      // A KeyObject that is already public stays as it is; a private key or PEM yields its public half.
+      publicKey:
+        typeof m.merchantPublicKey !== 'string' && m.merchantPublicKey.type === 'public'
+          ? m.merchantPublicKey
+          : createPublicKey(m.merchantPublicKey),
       serialNo: m.merchantSerialNo,
       name: m.name ?? `商户 ${m.mchid}`,
     });

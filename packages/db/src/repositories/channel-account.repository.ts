@@ -31,11 +31,37 @@ export class ChannelAccountRepository {
     return this.db.selectFrom('channel_accounts').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * The account a channel's notification names in its URL. The only lookup without a merchant: the
+   * notification carries no session, and it counts for nothing until the account's keys verify it.
+   */
+  async findForNotification(id: string): Promise<ChannelAccount | undefined> {
+    return this.db.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   async update(
     merchantId: string,
     id: string,
-    patch: { config: string; secrets_sealed?: string | null; status: 'active' | 'disabled'; updated_at: number },
+    patch: { config: string; secrets_sealed?: string | null; status: ChannelAccount['status']; updated_at: number },
   ) {
     await this.db.updateTable('channel_accounts').set(patch).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+  }
+
+  /** Moves an account out of `from` (e.g. active → disabled); false when it was not in that state. */
+  async setStatus(
+    merchantId: string,
+    id: string,
+    from: ChannelAccount['status'],
+    to: ChannelAccount['status'],
+    now: number,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('channel_accounts')
+      .set({ status: to, updated_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
   }
 }

@@ -3,6 +3,7 @@ import { Alert, App, Button, Flex, Modal, Result, Spin, Typography } from 'antd'
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type TestPayment } from '../../api/endpoints.ts';
+import { QrImage } from '../payments/QrImage.tsx';
 
 /**
  * The simulator's code is a URL on PUBLIC_URL; the owner's browser may reach this server by another name,
@@ -75,11 +76,21 @@ export function TestPaymentButton(props: { bindingId: string; verified: boolean;
           <Result status="success" title={t('bindings.testPayOk')} data-testid="binding-test-ok" />
         ) : waiting ? (
           <Flex vertical gap={16}>
-            <Typography.Paragraph>{t('bindings.testPayHint')}</Typography.Paragraph>
-            {payment.codeText && (
-              <Button type="primary" size="large" href={simPath(payment.codeText)} target="_blank" data-testid="binding-test-open-sim">
-                {t('bindings.testPayOpenSim')}
-              </Button>
+            {payment.channel === 'simulator' ? (
+              <>
+                <Typography.Paragraph>{t('bindings.testPayHint')}</Typography.Paragraph>
+                {payment.codeText && (
+                  <Button type="primary" size="large" href={simPath(payment.codeText)} target="_blank" data-testid="binding-test-open-sim">
+                    {t('bindings.testPayOpenSim')}
+                  </Button>
+                )}
+              </>
+            ) : (
+              <>
+                {/* A real wallet's code (weixin://…, https://qr.alipay.com/…): only the wallet app can pay it. */}
+                <Typography.Paragraph>{t('bindings.testPayHintWallet')}</Typography.Paragraph>
+                {payment.codeText && <QrImage text={payment.codeText} alt={t('bindings.testPayHintWallet')} testId="binding-test-qr" />}
+              </>
             )}
             <Flex gap={8} align="center">
               <Spin size="small" />
