@@ -261,6 +261,30 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(d.refunds.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
   });
 
+  it('refunds once when a retry follows a crash that lost the answer (the key outlived its request)', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
+    const paid = (await sell(cashier(), 5000, { flow: 'code_pay', authCode: code })).body;
+    const manager = shop.manager.client;
+    const key = { 'idempotency-key': `rf-${paid.id}` };
+    const first = await manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 2000, reason: '退货' }, key);
+    expect(first.status).toBe(201);
+    // As if the process died after the refund's commit but before the answer was recorded: the key is
+    // still "running", and after five minutes the plugin lets the request run again.
+    await t.db.kysely.updateTable('idempotency_keys').set({ status: 'running', response_status: null, response_body: null }).execute();
+    t.clock.advance(6 * 60_000);
+    const retry = await manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 2000, reason: '退货' }, key);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const d = await detail(paid.id);
+    expect(d.refunds).toHaveLength(1);
+    expect(d.payment.refundedFen).toBe(2000);
+    // The same key for another amount is a client bug, not a second refund.
+    await t.db.kysely.updateTable('idempotency_keys').set({ status: 'running', response_status: null, response_body: null }).execute();
+    t.clock.advance(6 * 60_000);
+    const other = await manager.post(`/api/payments/${paid.id}/refunds`, { amountFen: 1000, reason: '退货' }, key);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('replays a payment call with the same Idempotency-Key and refuses the key with another body', async () => {
     const orderId = crypto.randomUUID();
     await cashier().post('/api/orders', { id: orderId, amountFen: 300 });

@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as collectionCodes from './migrations/0002-collection-codes.ts';
 import * as payments from './migrations/0003-payments.ts';
 import * as walletChannels from './migrations/0004-wallet-channels.ts';
+import * as refundRequestKeys from './migrations/0005-refund-request-keys.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are listed in code rather than read from a folder, so they work the same under tsx,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002-collection-codes': collectionCodes,
   '0003-payments': payments,
   '0004-wallet-channels': walletChannels,
+  '0005-refund-request-keys': refundRequestKeys,
 };
 
 const provider: MigrationProvider = {

@@ -284,6 +284,8 @@ export interface RefundTable {
   status: 'pending' | 'succeeded' | 'failed';
   automatic: Generated<number>;
   requested_by: string | null;
+  /** The Idempotency-Key of the request that asked for it (automatic refunds have none). */
+  request_key: string | null;
   channel_refund_no: string | null;
   failure_reason: string | null;
   created_at: number;

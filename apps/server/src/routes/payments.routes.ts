@@ -287,7 +287,10 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
         response: { 201: RefundBody, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(refundDto(await payments.refund(actorOf(request), request.params.id, request.body))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(refundDto(await payments.refund(actorOf(request), request.params.id, request.body, request.idempotencyKey ?? undefined))),
   );
 }
 

@@ -716,21 +716,40 @@ export class PaymentService {
     }
   }
 
-  async refund(actor: Actor, paymentId: string, input: { amountFen: number; reason: string }): Promise<Refund> {
+  /**
+   * `requestKey`: the caller's Idempotency-Key. It is stored with the refund, in the same transaction, so
+   * a retry whose first answer was lost (the process died after the commit) finds that refund again.
+   */
+  async refund(actor: Actor, paymentId: string, input: { amountFen: number; reason: string }, requestKey?: string): Promise<Refund> {
     requirePermission(actor, 'payment.refund');
     const { payment } = await this.get(actor, paymentId);
+    const asked = requestKey ? await this.ctx.repos.payments.findRefundByRequestKey(actor.merchantId, requestKey) : undefined;
+    if (asked) return this.sameRefund(asked, payment.id, input.amountFen);
     if (!isValidAmountFen(input.amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
     const reason = cleanText(input.reason, { max: 100 });
     if (!reason.ok) throw new DomainError('TEXT_INVALID', [{ field: 'reason', code: 'TEXT_INVALID' }]);
     if (input.amountFen > refundableFen({ status: payment.status, amountFen: payment.amount_fen, refundedFen: payment.refunded_fen })) {
       throw new DomainError('REFUND_EXCEEDS');
     }
-    const refund = await inTransaction(this.ctx, (repos) =>
-      this.startRefund(repos, payment, input.amountFen, reason.value, actor.userId, false),
-    );
+    let refund: Refund;
+    try {
+      refund = await inTransaction(this.ctx, (repos) =>
+        this.startRefund(repos, payment, input.amountFen, reason.value, actor.userId, false, requestKey),
+      );
+    } catch (err) {
+      // Two retries racing with the same key: the loser finds the winner's refund.
+      const raced = requestKey ? await this.ctx.repos.payments.findRefundByRequestKey(actor.merchantId, requestKey) : undefined;
+      if (raced) return this.sameRefund(raced, payment.id, input.amountFen);
+      throw err;
+    }
     if (refund.status === 'pending') await this.runRefund(actor.merchantId, refund.id);
     const done = await this.ctx.repos.payments.findRefund(actor.merchantId, refund.id);
     return done ?? refund;
+  }
+
+  private async sameRefund(refund: Refund, paymentId: string, amountFen: number): Promise<Refund> {
+    if (refund.payment_id !== paymentId || refund.amount_fen !== amountFen) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+    return (await this.ctx.repos.payments.findRefund(refund.merchant_id, refund.id)) ?? refund;
   }
 
   /** Reserves the amount and records the refund; cash refunds complete here, in the same transaction. */
@@ -741,6 +760,7 @@ export class PaymentService {
     reason: string,
     by: string | null,
     automatic: boolean,
+    requestKey?: string,
   ): Promise<Refund> {
     const now = this.ctx.now();
     if (!(await repos.payments.reserveRefund(payment.merchant_id, payment.id, amountFen, now))) throw new DomainError('REFUND_EXCEEDS');
@@ -755,6 +775,7 @@ export class PaymentService {
       status: cash ? 'succeeded' : 'pending',
       automatic: automatic ? 1 : 0,
       requested_by: by,
+      request_key: requestKey ?? null,
       channel_refund_no: null,
       failure_reason: null,
       created_at: now,

@@ -169,6 +169,15 @@ export class PaymentRepository {
     return this.db.selectFrom('refunds').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
   }
 
+  async findRefundByRequestKey(merchantId: string, requestKey: string): Promise<Refund | undefined> {
+    return this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('request_key', '=', requestKey)
+      .executeTakeFirst();
+  }
+
   async findRefundByOutRefundNo(merchantId: string, outRefundNo: string): Promise<Refund | undefined> {
     return this.db
       .selectFrom('refunds')
