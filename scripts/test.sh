@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every test, on SQLite and PostgreSQL, plus the browser tests in Debian's Chromium.
+# `npm test`: every test, on SQLite and PostgreSQL, the crash and fault suite, and the browser tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -10,4 +10,5 @@ echo "PostgreSQL for tests: $TEST_DATABASE_URL"
 
 npm run check
 npx vitest run
+npm run test:faults
 npm run test:e2e

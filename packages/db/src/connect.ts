@@ -120,8 +120,12 @@ function withStatementCache(native: SQLite.Database, onWrite: () => void): SQLit
 
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 });
-  // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
+  // A client losing its server (a restart) must not crash the process: idle ones report on the pool,
+  // ones checked out mid-transaction on themselves. Their query fails (503) and the next one reconnects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
   return {
     kysely,

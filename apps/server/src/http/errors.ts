@@ -36,7 +36,7 @@ const unavailable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 function isDbUnavailable(err: Error & { code?: string }): boolean {
   return (
     (err.code !== undefined && unavailable.has(err.code)) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(err.message)
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(err.message)
   );
 }
 

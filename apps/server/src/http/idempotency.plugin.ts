@@ -63,10 +63,17 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
 
   // Successes are kept and replayed. A refusal changed nothing, so it frees the key: the person can fix
   // what was refused (add the missing account, say) and send the same request again.
+  // If the database is away (a restart), the answer still goes out as it is: it tells the truth about what
+  // happened, while the key stays "running" and is judged again after `abandonedAfterMs` (effects that must
+  // not repeat, like refunds, carry the key in their own rows for that case).
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.idempotencyKey || !request.actor) return payload;
-    if (reply.statusCode >= 400) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
-    else await ctx.repos.idempotency.complete(request.actor.merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+    try {
+      if (reply.statusCode >= 400) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
+      else await ctx.repos.idempotency.complete(request.actor.merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+    } catch (err) {
+      request.log.warn({ err: (err as Error).message }, 'idempotency key not recorded');
+    }
     return payload;
   });
 }

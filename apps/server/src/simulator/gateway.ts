@@ -107,19 +107,23 @@ export class SimulatorGateway {
         const existing = await sim.refund(merchantId, outRefundNo);
         if (existing) return { ok: true, refund: { outRefundNo, state: existing.state, refundNo: existing.refund_no } };
         const amount = Number(body.refundFen);
-        if (!(await sim.addRefunded(merchantId, outTradeNo, amount))) {
-          return { ok: false, error: 'REFUND_NOT_ALLOWED', message: 'trade not paid or refund exceeds what is left' };
-        }
         const refundNo = `SR${this.tradeNo()}`;
-        await sim.insertRefund({
-          merchant_id: merchantId,
-          out_refund_no: outRefundNo,
-          out_trade_no: outTradeNo,
-          refund_no: refundNo,
-          amount_fen: amount,
-          state: 'SUCCESS',
-          created_at: now,
+        // The trade's refunded total and the refund record change together: a retry after a crash
+        // between them would otherwise count the same refund twice.
+        const done = await inTransaction(this.ctx, async (repos) => {
+          if (!(await repos.sim.addRefunded(merchantId, outTradeNo, amount))) return false;
+          await repos.sim.insertRefund({
+            merchant_id: merchantId,
+            out_refund_no: outRefundNo,
+            out_trade_no: outTradeNo,
+            refund_no: refundNo,
+            amount_fen: amount,
+            state: 'SUCCESS',
+            created_at: now,
+          });
+          return true;
         });
+        if (!done) return { ok: false, error: 'REFUND_NOT_ALLOWED', message: 'trade not paid or refund exceeds what is left' };
         return { ok: true, refund: { outRefundNo, state: 'SUCCESS', refundNo } };
       }
       case 'refundquery': {
