@@ -93,8 +93,14 @@ export async function keyAmount(page: Page, yuan: string): Promise<void> {
 
 /** Picks an option of an antd Select found by its data-testid. */
 export async function choose(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).click();
+  const select = page.getByTestId(testId);
+  // A select in a modal that is still opening can drop the click on its option. Check that the choice
+  // took, and choose again if not, without clicking an open select shut.
+  await expect(async () => {
+    if (!(await select.evaluate((el) => el.classList.contains('ant-select-open')))) await select.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).click({ timeout: 2_000 });
+    await expect(select).toContainText(option, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
 }
 
 /** On /sim: makes a customer payment code with the given behaviour and returns its digits. */
