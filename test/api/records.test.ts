@@ -147,7 +147,10 @@ describe.each(dialects)('transaction records export and receipts on %s', (dialec
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe('attachment; filename="paydesk-records-2026-11-28.csv"');
 
-      const list = (await owner.client.get('/api/payments?limit=200')).body;
+      const list = {
+        ...(await owner.client.get('/api/payments?limit=200')).body,
+        totals: (await owner.client.get('/api/payments/totals')).body,
+      };
       const [header, ...rest] = csv.rows;
       expect(header).toEqual(columns);
       const body = rest.slice(0, -1);

@@ -149,6 +149,7 @@ export const calls: Record<string, (s: Shop) => Call> = {
   }),
   'POST /api/orders/{id}/payments': (s) => ({ url: `/api/orders/${s.openOrderId}/payments`, body: { flow: 'cash' } }),
   'GET /api/payments': (s) => ({ url: `/api/payments?storeId=${s.storeId}` }),
+  'GET /api/payments/totals': (s) => ({ url: `/api/payments/totals?storeId=${s.storeId}` }),
   'GET /api/payments/{id}': (s) => ({ url: `/api/payments/${s.paymentId}` }),
   'POST /api/payments/{id}/query': (s) => ({ url: `/api/payments/${s.pendingPaymentId}/query` }),
   'POST /api/payments/{id}/cancel': (s) => ({ url: `/api/payments/${s.pendingPaymentId}/cancel` }),

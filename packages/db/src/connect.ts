@@ -119,7 +119,9 @@ function withStatementCache(native: SQLite.Database, onWrite: () => void): SQLit
 }
 
 function openPostgres(url: string, max: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 });
+  // JIT compiles every execution of a parameterised plan estimated above jit_above_cost anew: 7 ms on a
+  // cashier's records page, seconds on an unbounded sum (docs/performance.md). Our queries are short.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, options: '-c jit=off' });
   // A client losing its server (a restart) must not crash the process: idle ones report on the pool,
   // ones checked out mid-transaction on themselves. Their query fails (503) and the next one reconnects.
   pool.on('error', () => {});

@@ -4,6 +4,7 @@ import * as collectionCodes from './migrations/0002-collection-codes.ts';
 import * as payments from './migrations/0003-payments.ts';
 import * as walletChannels from './migrations/0004-wallet-channels.ts';
 import * as refundRequestKeys from './migrations/0005-refund-request-keys.ts';
+import * as recordsIndexes from './migrations/0006-records-indexes.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are listed in code rather than read from a folder, so they work the same under tsx,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-payments': payments,
   '0004-wallet-channels': walletChannels,
   '0005-refund-request-keys': refundRequestKeys,
+  '0006-records-indexes': recordsIndexes,
 };
 
 const provider: MigrationProvider = {

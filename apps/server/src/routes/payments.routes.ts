@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { eventDto, orderDto, paymentDto, refundDto } from '../http/dto.ts';
 import { errorResponses, Id, IdParams, Nullable } from '../http/schemas.ts';
-import { requirePermission, storeScope } from '../services/actor.ts';
+import { type Actor, requirePermission, storeScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
 
 const tags = ['payments'];
@@ -98,6 +98,21 @@ export const recordFilters = {
   maxFen: Type.Optional(Fen),
   outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
 };
+const RecordFilterObject = Type.Object(recordFilters);
+type RecordFilters = Static<typeof RecordFilterObject>;
+
+/**
+ * The filters as the actor may apply them: an owner sees every store, a manager their own store, a
+ * cashier only their own sales. Needs payment.read.
+ */
+export function scopedFilter(actor: Actor, filters: RecordFilters): RecordFilters {
+  requirePermission(actor, 'payment.read');
+  return {
+    ...filters,
+    storeId: storeScope(actor) ?? filters.storeId,
+    ...(actor.role === 'cashier' && { cashierId: actor.userId }),
+  };
+}
 const OrderId = Type.String({
   minLength: 8,
   maxLength: 64,
@@ -179,7 +194,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
     {
       schema: {
         tags,
-        summary: 'Transaction records (流水) with filters, totals and keyset pagination',
+        summary: 'Transaction records (流水) with filters and keyset pagination; their totals come from /api/payments/totals',
         querystring: Type.Object(
           {
             ...recordFilters,
@@ -189,33 +204,42 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            items: Type.Array(PaymentBody),
-            totals: Type.Object({ count: Type.Integer(), succeededFen: Fen, refundedFen: Fen }),
-            nextCursor: Nullable(Type.String()),
-          }),
+          200: Type.Object({ items: Type.Array(PaymentBody), nextCursor: Nullable(Type.String()) }),
           ...errorResponses,
         },
       },
     },
     async (request) => {
       const actor = actorOf(request);
-      requirePermission(actor, 'payment.read');
-      const { cursor, storeId, ...rest } = request.query;
-      const before = decodeCursor(cursor);
-      const filter = {
-        ...rest,
-        storeId: storeScope(actor) ?? storeId,
-        // A cashier sees the records of their own station or their own sales.
-        ...(actor.role === 'cashier' && { cashierId: actor.userId }),
-      };
-      const limit = request.query.limit ?? 50;
-      const [items, totals] = await Promise.all([
-        ctx.repos.payments.list(actor.merchantId, { ...filter, before, limit }),
-        ctx.repos.payments.totals(actor.merchantId, filter),
-      ]);
+      const { cursor, limit = 50, ...filters } = request.query;
+      const items = await ctx.repos.payments.list(actor.merchantId, {
+        ...scopedFilter(actor, filters),
+        before: decodeCursor(cursor),
+        limit,
+      });
       const last = items.at(-1);
-      return { items: items.map(paymentDto), totals, nextCursor: items.length === limit && last ? `${last.created_at}.${last.id}` : null };
+      return { items: items.map(paymentDto), nextCursor: items.length === limit && last ? `${last.created_at}.${last.id}` : null };
+    },
+  );
+
+  // Apart from the pages: summing a busy merchant's history costs far more than a page, and "load more"
+  // must not pay for it again.
+  r.get(
+    '/api/payments/totals',
+    {
+      schema: {
+        tags,
+        summary: 'Totals of the transaction records for the same filters as the list',
+        querystring: Type.Object(recordFilters, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ count: Type.Integer(), succeededFen: Fen, refundedFen: Fen }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return ctx.repos.payments.totals(actor.merchantId, scopedFilter(actor, request.query));
     },
   );
 

@@ -13,9 +13,8 @@ import { errorResponses, FileResponse, IdParams } from '../http/schemas.ts';
 import { renderEscPos } from '../receipts/escpos.ts';
 import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
 import { receiptOf } from '../receipts/model.ts';
-import { requirePermission, storeScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
-import { recordFilters } from './payments.routes.ts';
+import { recordFilters, scopedFilter } from './payments.routes.ts';
 
 const tags = ['payments'];
 const _Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
@@ -49,9 +48,8 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      requirePermission(actor, 'payment.read');
-      const { format = 'csv', storeId, ...rest } = request.query;
-      const filter = { ...rest, storeId: storeScope(actor) ?? storeId, ...(actor.role === 'cashier' && { cashierId: actor.userId }) };
+      const { format = 'csv', ...filters } = request.query;
+      const filter = scopedFilter(actor, filters);
       // Refuse up front rather than hand over a silently cut file that an accountant would take as complete.
       const { count } = await ctx.repos.payments.totals(actor.merchantId, filter);
       if (count > maxExportRows) throw new DomainError('EXPORT_TOO_LARGE', [], { count, max: maxExportRows });

@@ -108,8 +108,13 @@ export interface PaymentFilter {
 
 export interface PaymentPage {
   items: Payment[];
-  totals: { count: number; succeededFen: number; refundedFen: number };
   nextCursor: string | null;
+}
+
+export interface PaymentTotals {
+  count: number;
+  succeededFen: number;
+  refundedFen: number;
 }
 
 /** What the person on /sim decides for a code, or chooses in advance for a payment code. */
@@ -179,6 +184,8 @@ export const paymentsApi = {
   cancel: (id: string) => request<Payment>('POST', `/api/payments/${enc(id)}/cancel`),
   list: (filter: PaymentFilter, cursor?: string | null, limit = 50) =>
     request<PaymentPage>('GET', `/api/payments${queryString({ ...(filter as Record<string, QueryValue>), cursor, limit })}`),
+  totals: (filter: PaymentFilter) =>
+    request<PaymentTotals>('GET', `/api/payments/totals${queryString(filter as Record<string, QueryValue>)}`),
   refund: (id: string, body: { amountFen: number; reason: string }, idempotencyKey: string) =>
     request<Refund>('POST', `/api/payments/${enc(id)}/refunds`, body, { idempotencyKey }),
 };

@@ -49,7 +49,7 @@ export function GuidePage() {
       staff: staff.items.filter((s) => s.id !== session.user.id).length,
       codes: codes.items.length,
       bindings: bindings.items.length,
-      payments: paid.totals.count,
+      payments: paid.items.length,
     };
   }, `${role}:${session.user.id}`);
 

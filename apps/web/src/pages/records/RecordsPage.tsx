@@ -6,7 +6,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useNavigate } from 'react-router';
 import { api } from '../../api/endpoints.ts';
-import { type Payment, type PaymentFilter, type PaymentPage, type PaymentStatus, paymentsApi, paymentUrls } from '../../api/payments.ts';
+import {
+  type Payment,
+  type PaymentFilter,
+  type PaymentPage,
+  type PaymentStatus,
+  type PaymentTotals,
+  paymentsApi,
+  paymentUrls,
+} from '../../api/payments.ts';
 import { formatTime } from '../../components/format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { methodLabel, PaymentStatusTag } from '../../components/payments/labels.tsx';
@@ -39,6 +47,7 @@ export function RecordsPage() {
   const [form] = Form.useForm<FilterForm>();
   const [filter, setFilter] = useState<PaymentFilter>({});
   const [page, setPage] = useState<PaymentPage | null>(null);
+  const [totals, setTotals] = useState<PaymentTotals | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -67,6 +76,12 @@ export function RecordsPage() {
   const load = useCallback(async (f: PaymentFilter) => {
     const mine = ++seq.current;
     setLoading(true);
+    // The sum over a long history is slower than a page: the list shows first, the totals when they come.
+    setTotals(null);
+    paymentsApi.totals(f).then(
+      (sum) => mine === seq.current && setTotals(sum),
+      (err: unknown) => mine === seq.current && setError(err instanceof Error ? err.message : String(err)),
+    );
     try {
       const answer = await paymentsApi.list(f, null, pageSize);
       if (mine === seq.current) {
@@ -89,7 +104,7 @@ export function RecordsPage() {
     setLoadingMore(true);
     try {
       const more = await paymentsApi.list(filter, page.nextCursor, pageSize);
-      setPage((cur) => (cur ? { ...more, items: [...cur.items, ...more.items] } : more));
+      setPage((cur) => (cur ? { items: [...cur.items, ...more.items], nextCursor: more.nextCursor } : more));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -128,7 +143,6 @@ export function RecordsPage() {
   const storeId = Form.useWatch('storeId', form);
   const stations = (places.data?.stations ?? []).filter((s) => !storeId || s.storeId === storeId);
   const cashiers = places.data?.staff ?? [];
-  const totals = page?.totals;
   const today = dayjs();
 
   const columns = [
@@ -321,13 +335,14 @@ export function RecordsPage() {
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="records-totals">
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('records.totals.count')} value={totals?.count ?? 0} data-testid="totals-count" />
+            <Statistic title={t('records.totals.count')} value={totals?.count ?? 0} loading={!totals} data-testid="totals-count" />
           </Card>
         </Col>
         <Col xs={12} md={6}>
           <Card size="small">
             <Statistic
               title={t('records.totals.succeeded')}
+              loading={!totals}
               value={formatFen(totals?.succeededFen ?? 0)}
               styles={{ content: { color: '#237804' } }}
               data-testid="totals-succeeded"
@@ -338,6 +353,7 @@ export function RecordsPage() {
           <Card size="small">
             <Statistic
               title={t('records.totals.refunded')}
+              loading={!totals}
               value={formatFen(totals?.refundedFen ?? 0)}
               styles={{ content: { color: '#d46b08' } }}
               data-testid="totals-refunded"
@@ -348,6 +364,7 @@ export function RecordsPage() {
           <Card size="small">
             <Statistic
               title={t('records.totals.net')}
+              loading={!totals}
               value={formatFen((totals?.succeededFen ?? 0) - (totals?.refundedFen ?? 0))}
               data-testid="totals-net"
             />
