@@ -36,6 +36,7 @@ import { staffRoutes } from './routes/staff.routes.ts';
 import { storeRoutes } from './routes/stores.routes.ts';
 import { ChannelRouter } from './services/channel-router.ts';
 import { PaymentService } from './services/payment.service.ts';
+import { ReportService } from './services/report.service.ts';
 import { answerOf, SimulatorGateway } from './simulator/gateway.ts';
 import { version } from './version.ts';
 import { messageHandler } from './worker/message.handler.ts';
@@ -168,7 +169,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   payPageRoutes(fastify, ctx);
   paymentRoutes(fastify, ctx, payments);
   recordRoutes(fastify, ctx, payments);
-  reportRoutes(fastify, ctx);
+  reportRoutes(fastify, new ReportService(ctx));
   simRoutes(fastify, ctx, gateway);
   await notifyRoutes(fastify, payments);
   fastify.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => fastify.swagger());

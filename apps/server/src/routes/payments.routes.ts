@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { eventDto, orderDto, paymentDto, refundDto } from '../http/dto.ts';
 import { errorResponses, Id, IdParams, Nullable } from '../http/schemas.ts';
-import { type Actor, requirePermission, storeScope } from '../services/actor.ts';
+import { recordScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
 
 const tags = ['payments'];
@@ -98,21 +98,6 @@ export const recordFilters = {
   maxFen: Type.Optional(Fen),
   outTradeNo: Type.Optional(Type.String({ maxLength: 64 })),
 };
-const RecordFilterObject = Type.Object(recordFilters);
-type RecordFilters = Static<typeof RecordFilterObject>;
-
-/**
- * The filters as the actor may apply them: an owner sees every store, a manager their own store, a
- * cashier only their own sales. Needs payment.read.
- */
-export function scopedFilter(actor: Actor, filters: RecordFilters): RecordFilters {
-  requirePermission(actor, 'payment.read');
-  return {
-    ...filters,
-    storeId: storeScope(actor) ?? filters.storeId,
-    ...(actor.role === 'cashier' && { cashierId: actor.userId }),
-  };
-}
 const OrderId = Type.String({
   minLength: 8,
   maxLength: 64,
@@ -213,7 +198,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
       const actor = actorOf(request);
       const { cursor, limit = 50, ...filters } = request.query;
       const items = await ctx.repos.payments.list(actor.merchantId, {
-        ...scopedFilter(actor, filters),
+        ...recordScope(actor, filters),
         before: decodeCursor(cursor),
         limit,
       });
@@ -239,7 +224,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
     },
     async (request) => {
       const actor = actorOf(request);
-      return ctx.repos.payments.totals(actor.merchantId, scopedFilter(actor, request.query));
+      return ctx.repos.payments.totals(actor.merchantId, recordScope(actor, request.query));
     },
   );
 

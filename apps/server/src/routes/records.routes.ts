@@ -13,8 +13,9 @@ import { errorResponses, FileResponse, IdParams } from '../http/schemas.ts';
 import { renderEscPos } from '../receipts/escpos.ts';
 import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
 import { receiptOf } from '../receipts/model.ts';
+import { recordScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
-import { recordFilters, scopedFilter } from './payments.routes.ts';
+import { recordFilters } from './payments.routes.ts';
 
 const tags = ['payments'];
 const _Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
@@ -49,7 +50,7 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
     async (request, reply) => {
       const actor = actorOf(request);
       const { format = 'csv', ...filters } = request.query;
-      const filter = scopedFilter(actor, filters);
+      const filter = recordScope(actor, filters);
       // Refuse up front rather than hand over a silently cut file that an accountant would take as complete.
       const { count } = await ctx.repos.payments.totals(actor.merchantId, filter);
       if (count > maxExportRows) throw new DomainError('EXPORT_TOO_LARGE', [], { count, max: maxExportRows });

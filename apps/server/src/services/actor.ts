@@ -26,3 +26,13 @@ export function storeScope(actor: Actor): string | null {
 export function assertStoreVisible(actor: Actor, storeId: string): void {
   if (actor.role !== 'owner' && actor.storeId !== storeId) throw new DomainError('NOT_FOUND');
 }
+
+/**
+ * The payments an actor may see, as a filter: an owner every store, a manager their own store, a cashier
+ * their own sales. Shared by the records, their totals and export, and the daily report, so that no view
+ * shows more than another.
+ */
+export function recordScope<F extends { storeId?: string; cashierId?: string }>(actor: Actor, filter: F): F & { cashierId?: string } {
+  requirePermission(actor, 'payment.read');
+  return { ...filter, storeId: storeScope(actor) ?? filter.storeId, ...(actor.role === 'cashier' && { cashierId: actor.userId }) };
+}
