@@ -304,4 +304,25 @@ test('(e) a manager finds a payment in 流水 and refunds part of it', async ({ 
     await page.getByTestId('refund-submit').click();
     await expect(page.getByText('不能超过可退金额 ¥23.00')).toBeVisible();
   });
+
+  await test.step('日报 sums the month by day: the takings of 流水 and the refund', async () => {
+    // Escape closes the refund dialog, then the payment's drawer.
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.ant-modal:visible')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(page).toHaveURL(/\/records$/);
+    await page.getByTestId('nav-reports').click();
+    await expect(page.getByTestId('report-page')).toBeVisible();
+    await expect(page.getByTestId('report-count')).toContainText('7');
+    await expect(page.getByTestId('report-succeeded')).toContainText('¥118.80');
+    await expect(page.getByTestId('report-refunded')).toContainText('¥10.00');
+    await expect(page.getByTestId('report-net')).toContainText('¥108.80');
+    // Newest day first, every day of the month so far listed, the quiet ones as zeros.
+    const days = page.getByTestId('report-day');
+    const dates = await days.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-date') ?? ''));
+    expect(dates.length).toBeGreaterThan(0);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(Number(dates[0]?.slice(8))).toBe(dates.length);
+    await page.screenshot({ path: path.join(screenshotDir, 'daily-report.png'), fullPage: true });
+  });
 });

@@ -17,6 +17,7 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RegisterPage } from './pages/RegisterPage.tsx';
 import { RegisterVerifyPage } from './pages/RegisterVerifyPage.tsx';
+import { DailyReportPage } from './pages/records/DailyReportPage.tsx';
 import { PaymentDrawer } from './pages/records/PaymentDrawer.tsx';
 import { RecordsPage } from './pages/records/RecordsPage.tsx';
 import { StaffPage } from './pages/StaffPage.tsx';
@@ -108,6 +109,7 @@ export const router = createBrowserRouter([
       { path: '/station', element: <StationPage /> },
       { path: '/cashier', element: <CashierPage /> },
       { path: '/records', element: <RecordsPage />, children: [{ path: ':id', element: <PaymentDrawer /> }] },
+      { path: '/reports', element: <DailyReportPage /> },
       { path: '/sim', element: <SimPage /> },
       // The payments menu entry of earlier versions.
       { path: '/payments', element: <Navigate to="/cashier" replace /> },

@@ -190,6 +190,16 @@ export const paymentsApi = {
     request<Refund>('POST', `/api/payments/${enc(id)}/refunds`, body, { idempotencyKey }),
 };
 
+export interface DailyReport {
+  days: ({ date: string } & PaymentTotals)[];
+  totals: PaymentTotals;
+}
+
+export const reportsApi = {
+  /** Days are China calendar days, YYYY-MM-DD, both ends included. */
+  daily: (query: { from: string; to: string; storeId?: string }) => request<DailyReport>('GET', `/api/reports/daily${queryString(query)}`),
+};
+
 export const simApi = {
   trades: () => request<{ items: SimTrade[] }>('GET', '/api/sim/trades'),
   scan: (ref: { tradeNo: string } | { codeText: string }) => request<SimTrade>('POST', '/api/sim/scan', ref),

@@ -1,5 +1,6 @@
 import {
   ApiOutlined,
+  BarChartOutlined,
   BookOutlined,
   CompassOutlined,
   DesktopOutlined,
@@ -38,6 +39,7 @@ export const navItems: NavItem[] = [
   { path: '/bindings', key: 'bindings', icon: <LinkOutlined />, roles: everyone.filter((r) => can(r, 'binding.manage')) },
   { path: '/cashier', key: 'cashier', icon: <PayCircleOutlined />, roles: everyone.filter((r) => can(r, 'payment.take')) },
   { path: '/records', key: 'records', icon: <ProfileOutlined />, roles: everyone.filter((r) => can(r, 'payment.read')) },
+  { path: '/reports', key: 'reports', icon: <BarChartOutlined />, roles: everyone.filter((r) => can(r, 'payment.read')) },
   { path: '/sim', key: 'sim', icon: <ExperimentOutlined />, roles: everyone.filter((r) => can(r, 'payment.take')) },
   {
     path: '/staff',

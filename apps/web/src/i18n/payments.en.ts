@@ -4,6 +4,7 @@ export const paymentsEn: PaymentsMessages = {
   nav: {
     cashier: 'Checkout',
     records: 'Transactions',
+    reports: 'Daily report',
     sim: 'Simulator',
   },
   guide: {
@@ -224,6 +225,13 @@ export const paymentsEn: PaymentsMessages = {
       cleared: 'Back to normal',
       note: 'Affects the simulated channel only, and ends when the server restarts.',
     },
+  },
+  reports: {
+    title: 'Daily report',
+    intro: 'Takings and refunds per day (Beijing time, midnight to midnight). Days without sales show 0. Takings count paid payments only.',
+    allStores: 'All stores',
+    col: { date: 'Date' },
+    weekday: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
   },
   records: {
     title: 'Transactions',

@@ -6,6 +6,7 @@ export const paymentsZhCN = {
   nav: {
     cashier: '收银',
     records: '流水',
+    reports: '日报',
     sim: '模拟器',
   },
   guide: {
@@ -224,6 +225,13 @@ export const paymentsZhCN = {
       cleared: '已恢复正常',
       note: '只影响模拟通道，且服务重启后自动恢复。',
     },
+  },
+  reports: {
+    title: '日报',
+    intro: '按天汇总收款和退款（北京时间 0 点到 24 点）。没有交易的日子显示为 0。收款金额只计已支付的交易。',
+    allStores: '所有门店',
+    col: { date: '日期' },
+    weekday: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
   },
   records: {
     title: '流水',
