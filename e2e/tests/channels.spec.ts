@@ -203,6 +203,22 @@ test('bind a store code to the station for WeChat Pay with the merchant ID', asy
   await expect(page.getByTestId('bind-review-merchant-no')).toHaveText(gateway.account.mchid);
   await page.getByTestId('bind-confirm').click();
   await expect(page.getByTestId('bind-done')).toBeVisible();
+
+  // The ¥0.01 test goes through WeChat Pay as well: the dialog shows the wallet's own code, not a
+  // simulator link, and the payer paying it at the gateway verifies the binding.
+  const row = page.getByTestId('binding-row').filter({ hasText: gateway.account.mchid });
+  await row.getByTestId('binding-test-pay').click();
+  await expect(page.getByTestId('binding-test-qr')).toBeVisible();
+  await expect(page.getByTestId('binding-test-open-sim')).toHaveCount(0);
+  const res = await page.request.get('/api/payments?limit=1');
+  expect(res.status(), await res.text()).toBe(200);
+  const [trial] = ((await res.json()) as { items: { channel: string; amountFen: number; outTradeNo: string }[] }).items;
+  expect(trial).toMatchObject({ channel: 'wechatpay', amountFen: 1 });
+  expect(gateway.control.trade(trial?.outTradeNo ?? '')?.trade_type).toBe('NATIVE');
+  gateway.control.pay(trial?.outTradeNo ?? '');
+  await expect(page.getByTestId('binding-test-ok')).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('Escape');
+  await expect(row.getByTestId('binding-verified')).toHaveText('已验证', { timeout: 10_000 });
 });
 
 test('at the cashier, a customer payment code goes through the gateway: 支付成功', async () => {
