@@ -10,13 +10,13 @@
  * may create databases); each run uses fresh databases and drops them afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@paydesk/db';
-import pg from 'pg';
+import { freshPgDatabase } from './lib/pg-database.ts';
 import { commandLine, type Figure, record, startMachine } from './lib/record.ts';
 
 const args = process.argv.slice(2);
@@ -31,7 +31,6 @@ const connections = Number(flag('connections', '50'));
 const which = flag('db', 'both');
 const cpuProfDir = flag('cpu-prof', '');
 const root = path.resolve(import.meta.dirname, '..');
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://paydesk:paydesk@127.0.0.1:5432/paydesk';
 const secretKey = '22'.repeat(32);
 
 async function freePort(): Promise<number> {
@@ -122,27 +121,8 @@ function load(job: object): Load {
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Load;
 }
 
-async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pd_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 async function ceiling(dialect: 'sqlite' | 'postgres', dir: string): Promise<Load> {
-  const pgDb = dialect === 'postgres' ? await freshPgDatabase() : undefined;
+  const pgDb = dialect === 'postgres' ? await freshPgDatabase('pd_bench') : undefined;
   const port = await freePort();
   const child = start(
     process.execPath,
@@ -164,7 +144,7 @@ async function ceiling(dialect: 'sqlite' | 'postgres', dir: string): Promise<Loa
 }
 
 async function paydesk(dialect: 'sqlite' | 'postgres', dir: string): Promise<{ load: Load; verified: number }> {
-  const pgDb = dialect === 'postgres' ? await freshPgDatabase() : undefined;
+  const pgDb = dialect === 'postgres' ? await freshPgDatabase('pd_bench') : undefined;
   const env: Record<string, string> = {
     PAYDESK_SECRET_KEY: secretKey,
     DATA_DIR: dir,

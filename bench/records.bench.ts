@@ -4,7 +4,7 @@
  * holds ~5% of the rows and for a typical small shop. Beside them, in the same run, the floor: a
  * primary-key lookup of one payment through the same repository.
  *
- *   npx tsx bench/records.bench.ts [--db sqlite|postgres|both] [--rounds 100] [--payments N] [--proposed] [--no-record] [--quick]
+ *   npx tsx bench/records.bench.ts [--db sqlite|postgres|both] [--rounds 100] [--payments N] [--no-record] [--quick]
  *
  * Measured at the repository level (PaymentRepository.list / totals / dailyTotals: the SQL the API runs,
  * without HTTP), one query at a time, on a warm cache. Every round runs every case once, in turn, so a
@@ -15,13 +15,12 @@
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://paydesk:paydesk@127.0.0.1:5432/paydesk, a role that
  * may create databases); each run fills a fresh database and drops it afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Db, type Dialect, openDatabase, type Payment, repositories } from '@paydesk/db';
 import { CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, sql } from 'kysely';
-import pg from 'pg';
+import { freshPgDatabase } from './lib/pg-database.ts';
 import { commandLine, type Figure, percentile, record, type ScenarioResult, startMachine } from './lib/record.ts';
 import { chinaDay, fillDatabase, firstDay, type MerchantSample, measureMix, merchantCount, type ScaleData, sizes } from './lib/scale.ts';
 
@@ -38,20 +37,11 @@ const warmUp = quick ? 2 : 5;
 const noRecord = quick || args.includes('--no-record');
 if (!['sqlite', 'postgres', 'both'].includes(which)) throw new Error(`--db must be sqlite, postgres or both, not "${which}"`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, not "${flag('rounds', '')}"`);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://paydesk:paydesk@127.0.0.1:5432/paydesk';
 const pageSize = 50;
 const deepPages = 20;
 const caseBudgetMs = 60_000;
 const listTargetMs = 20;
 const dailyTargetMs = 100;
-
-/** --proposed: after the figures as migrated, add the proposed indexes and measure everything again. */
-const proposed = args.includes('--proposed');
-const proposedIndexes: [string, string[]][] = [
-  ['payments_store_list', ['merchant_id', 'store_id', 'created_at', 'id']],
-  ['payments_cashier_list', ['merchant_id', 'cashier_id', 'created_at', 'id']],
-  ['payments_day_totals', ['merchant_id', 'created_at', 'status', 'amount_fen', 'refunded_fen']],
-];
 
 /** December 2025 in China (the last full month of the data) and a day in it. */
 const monthFirstDay = firstDay + 334;
@@ -158,12 +148,15 @@ function deepCase(label: string, m: MerchantSample): Case {
   };
 }
 
-function totalsCase(label: string, m: MerchantSample): Case {
+/** GET /api/payments/totals: the month, or with no range the merchant's whole history. */
+function totalsCase(label: string, m: MerchantSample, f: PaymentFilter): Case {
   return {
     label,
-    time: async (payments) => [await timed(() => payments.totals(m.id, month))],
+    time: async (payments) => [await timed(() => payments.totals(m.id, f))],
     async check(payments) {
-      const t = await payments.totals(m.id, month);
+      const t = await payments.totals(m.id, f);
+      if (f.from === undefined && t.count !== m.payments) fail(label, `count ${t.count}, the merchant has ${m.payments}`);
+      if (f.from === undefined) return;
       const days = await payments.dailyTotals(m.id, month);
       if (t.count !== days.reduce((sum, d) => sum + d.count, 0)) fail(label, 'the month count differs from the sum of its days');
     },
@@ -183,21 +176,6 @@ function dailyCase(label: string, m: MerchantSample): Case {
         fail(label, 'a day outside the month or out of order');
       if (sum('count') !== t.count || sum('succeededFen') !== t.succeededFen || sum('refundedFen') !== t.refundedFen)
         fail(label, 'the days do not add up to the month');
-    },
-  };
-}
-
-/** What GET /api/payments runs for a page: the page and, beside it, the totals of the whole filter. */
-function apiPageCase(label: string, m: MerchantSample, f: PaymentFilter): Case {
-  const page = (payments: Payments) => Promise.all([payments.list(m.id, { ...f, limit: pageSize }), payments.totals(m.id, f)]);
-  return {
-    label,
-    target: listTargetMs,
-    time: async (payments) => [await timed(() => page(payments))],
-    async check(payments) {
-      const [rows, totals] = await page(payments);
-      if (f.from === undefined && totals.count !== m.payments) fail(label, `totals count ${totals.count}, the merchant has ${m.payments}`);
-      checkPage(label, rows, m.id, f, Math.min(pageSize, totals.count));
     },
   };
 }
@@ -226,9 +204,8 @@ function casesFor(m: MerchantSample, ids: string[]): Case[] {
     listCase('first page, method UnionPay', m, { method: 'unionpay' }),
     listCase('first page, one day', m, oneDay),
     deepCase(`pages 2–${deepPages + 1} by cursor`, m),
-    apiPageCase('API page (page + totals), no filter', m, {}),
-    apiPageCase('API page (page + totals), one month', m, month),
-    totalsCase('totals of a month', m),
+    totalsCase('totals of a month', m, month),
+    totalsCase('totals of the whole history', m, {}),
     dailyCase('daily totals of a month', m),
   ];
 }
@@ -315,37 +292,6 @@ async function measure(db: Db, data: ScaleData, stage: string): Promise<Measured
     }));
 }
 
-/**
- * The indexes docs/performance.md proposes, made here in the benchmark's own database to measure them
- * (they are not a migration yet), with the schema builder a migration would use.
- */
-async function addProposedIndexes(db: Db): Promise<void> {
-  await db.kysely.connection().execute(async (conn) => {
-    if (db.dialect === 'postgres') await sql`set maintenance_work_mem = '512MB'`.execute(conn);
-    for (const [name, columns] of proposedIndexes) await conn.schema.createIndex(name).on('payments').columns(columns).execute();
-    if (db.dialect === 'postgres') await sql`analyze payments`.execute(conn);
-  });
-}
-
-async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pd_scale_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 async function sizeOf(db: Db): Promise<string> {
   if (db.dialect === 'sqlite') return `${Math.round(statSync(db.file as string).size / 2 ** 20).toLocaleString('en-US')} MB file`;
   const { rows } = await sql<{ table: string; indexes: string }>`
@@ -389,7 +335,7 @@ async function runOn(dialect: Dialect): Promise<ScenarioResult[]> {
   const machine = startMachine();
   const rows = quick ? sizes[dialect].quick : Number(flag('payments', String(sizes[dialect].full)));
   const dir = mkdtempSync(path.join(tmpdir(), 'paydesk-records-'));
-  const pgDb = dialect === 'postgres' ? await freshPgDatabase() : undefined;
+  const pgDb = dialect === 'postgres' ? await freshPgDatabase('pd_scale') : undefined;
   const open = () => openDatabase({ databaseUrl: pgDb?.url, dataDir: dir });
   try {
     console.log(`\n[${dialect}] generating ${count(rows)} payments for ${count(merchantCount)} merchants`);
@@ -425,9 +371,9 @@ async function runOn(dialect: Dialect): Promise<ScenarioResult[]> {
       const notes = [
         `Measured at the repository level: PaymentRepository.list / totals / dailyTotals / findPayment, the SQL the API runs, without HTTP; one query at a time on a warm cache; ${warmUp} warm-up rounds, then ${rounds} rounds, each running every case once in turn (a deep walk times each of its pages; a case past a minute in all stops once it has 10 samples, shown as n).`,
         `Data (bench/lib/scale.ts): ${count(rows)} payments over 2025 (08:00–22:00 China time), written in time order; the chain (merchant 1: 20 stores × 3 stations) has ${pct(mix.bigShare)}, the other 9,999 merchants share the rest evenly; succeeded ${pct(mix.status.succeeded)}, failed ${pct(mix.status.failed)}, expired ${pct(mix.status.expired)}, cancelled ${pct(mix.status.cancelled)}; ${count(mix.refunded)} refunded (${count(mix.partlyRefunded)} in part). Generated and indexed in ${data.seconds.toFixed(0)} s (${count(data.rowsPerSecond)} rows/s); ${sizeBefore}.`,
-        `Filters: the chain's store 1 and the cashier of its station 1; UnionPay is 10% of payments; the day is 2025-12-15 and the month December 2025, China time. "API page" is what GET /api/payments runs for a page: the page and, beside it, the totals of the same filter (with no filter, of all the merchant's payments). Plans and indexes: docs/performance.md.`,
+        `Filters: the chain's store 1 and the cashier of its station 1; UnionPay is 10% of payments; the day is 2025-12-15 and the month December 2025, China time. A page of GET /api/payments is one "first page" or "pages by cursor" query; its totals come from their own request, GET /api/payments/totals ("totals of …"). Plans and indexes: docs/performance.md.`,
       ];
-      const scenarios: ScenarioResult[] = [
+      return [
         {
           key: `records-${dialect}`,
           title,
@@ -444,26 +390,6 @@ async function runOn(dialect: Dialect): Promise<ScenarioResult[]> {
           machine: machine.finish(),
         },
       ];
-      if (proposed) {
-        const t = performance.now();
-        await addProposedIndexes(db);
-        const built = (performance.now() - t) / 1000;
-        const after = await measure(db, data, 'proposed indexes');
-        print(dialect, 'proposed indexes', after);
-        const sameCase = (r: Measured) => before.find((b) => b.merchant === r.merchant && b.label === r.label) ?? r;
-        scenarios.push({
-          key: `records-${dialect}-proposed`,
-          title: `${title}, with the proposed indexes (not yet a migration)`,
-          command: commandLine(),
-          figures: figuresOf(after, (r) => ({ label: 'as migrated', of: sameCase(r) })),
-          notes: [
-            `The same run, after \`create index\` ${proposedIndexes.map(([n, c]) => `${n} (${c.join(', ')})`).join('; ')}: built in ${built.toFixed(0)} s; now ${await sizeOf(db)}. Baseline: the same case as migrated, measured before the indexes in the same run.`,
-            ...notes,
-          ],
-          machine: machine.finish(),
-        });
-      }
-      return scenarios;
     } finally {
       await db.close();
     }
