@@ -3,12 +3,9 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import { type AlipayGateway, startAlipayGateway, startWechatPayGateway, type WechatPayGateway } from '@paydesk/channels';
 import type { Dialect } from '@paydesk/db';
-import { buildApp, redactPaths } from '../../apps/server/src/app.ts';
-import { configFromEnv } from '../../apps/server/src/config.ts';
 import { shopAtCounter } from '../support/checkout.ts';
-import { freshDatabase } from '../support/databases.ts';
-import { HttpClient } from '../support/http-client.ts';
-import { CapturingTransport, type TestApp } from '../support/test-app.ts';
+import type { HttpClient } from '../support/http-client.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
  * A shop whose server listens on loopback behind a recording relay, with the local WeChat Pay and Alipay
@@ -86,49 +83,6 @@ async function startRelay(appPort: number) {
 /** The server's secret key in these tests, to look for in the logs too. */
 export const serverSecretKey = '5e'.repeat(32);
 
-/**
- * createTestApp's app, but with PUBLIC_URL set and its logger on at trace level into `logs` (createTestApp
- * turns the logger off), so a test can show that no key ever reaches a log line.
- */
-async function loggedTestApp(dialect: Dialect, publicUrl: string): Promise<TestApp & { logs: string[] }> {
-  const db = await freshDatabase(dialect);
-  const transport = new CapturingTransport();
-  const clock = {
-    now: Date.UTC(2026, 10, 28, 2, 0, 0),
-    advance(ms: number) {
-      clock.now += ms;
-    },
-  };
-  const logs: string[] = [];
-  const app = await buildApp({
-    config: configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: serverSecretKey, PUBLIC_URL: publicUrl, LOG_LEVEL: 'trace' }),
-    db,
-    transport,
-    now: () => clock.now,
-    startWorker: false,
-    logger: { level: 'trace', redact: { paths: redactPaths, censor: '[redacted]' }, stream: { write: (line: string) => logs.push(line) } },
-  });
-  let ipCounter = 0;
-  return {
-    app,
-    db,
-    transport,
-    clock,
-    logs,
-    async drain() {
-      while ((await app.worker.runOnce()) > 0) {}
-    },
-    client(ip?: string) {
-      ipCounter += 1;
-      return new HttpClient(app.fastify, ip ?? `10.2.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`, this);
-    },
-    async close() {
-      await app.close();
-      await db.destroy();
-    },
-  };
-}
-
 export interface WalletShop {
   t: TestApp;
   /** Every line the app logged, at trace level. */
@@ -145,7 +99,8 @@ export async function startWalletShop(dialect: Dialect): Promise<WalletShop> {
   // The relay must know the app's port, and the app its public URL (the relay's) before it starts.
   const appPort = await freePort();
   const front = await startRelay(appPort);
-  const t = await loggedTestApp(dialect, front.url);
+  const logs: string[] = [];
+  const t = await createTestApp(dialect, { secretKey: serverSecretKey, publicUrl: front.url }, { logs });
   await t.app.fastify.listen({ port: appPort, host: '127.0.0.1' });
   const now = () => t.clock.now;
   const wechatAccount = {
@@ -177,7 +132,7 @@ export async function startWalletShop(dialect: Dialect): Promise<WalletShop> {
     relay: front.relay,
     shop,
     owner: shop.owner.client,
-    logs: t.logs,
+    logs,
     async close() {
       await wechat.close();
       await alipay.close();

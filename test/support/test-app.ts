@@ -1,5 +1,5 @@
 import type { Dialect } from '@paydesk/db';
-import { type App, buildApp } from '../../apps/server/src/app.ts';
+import { type App, buildApp, redactPaths } from '../../apps/server/src/app.ts';
 import { type Config, configFromEnv } from '../../apps/server/src/config.ts';
 import type { MessageTransport, OutgoingMessage } from '../../apps/server/src/messaging/transport.ts';
 import { freshDatabase, type TestDb } from './databases.ts';
@@ -32,10 +32,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Turns the app's logger on at trace level, with its own redaction, every line pushed here. */
+  logs?: string[];
+  transport?: CapturingTransport;
+  /** Makes the app's clients, for a test that wants to keep what they are answered. */
+  newClient?: (fastify: App['fastify'], ip: string, owner: TestApp) => HttpClient;
+}
+
 /** `config` overrides the test configuration (e.g. `{ secureCookies: true }` or another `webDist`). */
-export async function createTestApp(dialect: Dialect, config: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: Dialect, config: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await freshDatabase(dialect);
-  const transport = new CapturingTransport();
+  const transport = options.transport ?? new CapturingTransport();
+  const { logs, newClient = (fastify, ip, owner) => new HttpClient(fastify, ip, owner) } = options;
   const clock = {
     now: Date.UTC(2026, 10, 28, 2, 0, 0),
     advance(ms: number) {
@@ -43,15 +52,17 @@ export async function createTestApp(dialect: Dialect, config: Partial<Config> = 
     },
   };
   const app = await buildApp({
-    config: configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: '11'.repeat(32), LOG_LEVEL: 'silent' }, config),
+    config: configFromEnv({ DATA_DIR: db.dataDir, PAYDESK_SECRET_KEY: '11'.repeat(32), LOG_LEVEL: logs ? 'trace' : 'silent' }, config),
     db,
     transport,
     now: () => clock.now,
     startWorker: false,
-    logger: false,
+    logger: logs
+      ? { level: 'trace', redact: { paths: redactPaths, censor: '[redacted]' }, stream: { write: (line: string) => logs.push(line) } }
+      : false,
   });
   let ipCounter = 0;
-  return {
+  const t: TestApp = {
     app,
     db,
     transport,
@@ -61,11 +72,12 @@ export async function createTestApp(dialect: Dialect, config: Partial<Config> = 
     },
     client(ip?: string) {
       ipCounter += 1;
-      return new HttpClient(app.fastify, ip ?? `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`, this);
+      return newClient(app.fastify, ip ?? `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`, t);
     },
     async close() {
       await app.close();
       await db.destroy();
     },
   };
+  return t;
 }
