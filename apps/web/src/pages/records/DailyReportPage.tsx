@@ -1,5 +1,5 @@
 import { formatFen } from '@paydesk/domain';
-import { Card, Col, DatePicker, Flex, Row, Select, Statistic, Table, Typography } from 'antd';
+import { DatePicker, Flex, Select, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { type DailyReport, reportsApi } from '../../api/payments.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useRequiredSession } from '../../session/SessionContext.tsx';
+import { TotalsCards } from './TotalsCards.tsx';
 
 type Day = DailyReport['days'][number];
 
@@ -29,7 +30,6 @@ export function DailyReportPage() {
   const stores = useLoad(async () => (choosesStore ? (await api.stores()).items : []), String(choosesStore));
   const range = rangeOf(month);
   const report = useLoad(() => reportsApi.daily({ ...range, ...(storeId && { storeId }) }), `${range.from}:${range.to}:${storeId}`);
-  const totals = report.data?.totals;
   const money = (v: number, testId: string) => <span data-testid={testId}>{formatFen(v)}</span>;
 
   const columns = [
@@ -92,45 +92,7 @@ export function DailyReportPage() {
       </Flex>
       <Typography.Paragraph type="secondary">{t('reports.intro')}</Typography.Paragraph>
 
-      <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="report-totals">
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('records.totals.count')} value={totals?.count ?? 0} loading={!totals} data-testid="report-count" />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.succeeded')}
-              value={formatFen(totals?.succeededFen ?? 0)}
-              loading={!totals}
-              styles={{ content: { color: '#237804' } }}
-              data-testid="report-succeeded"
-            />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.refunded')}
-              value={formatFen(totals?.refundedFen ?? 0)}
-              loading={!totals}
-              styles={{ content: { color: '#d46b08' } }}
-              data-testid="report-refunded"
-            />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.net')}
-              value={formatFen((totals?.succeededFen ?? 0) - (totals?.refundedFen ?? 0))}
-              loading={!totals}
-              data-testid="report-net"
-            />
-          </Card>
-        </Col>
-      </Row>
+      <TotalsCards totals={report.data?.totals ?? null} testIdPrefix="report" />
 
       {report.error && <LoadError message={report.error} onRetry={() => void report.reload()} />}
       <Table<Day>

@@ -1,6 +1,6 @@
 import { DownloadOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { can, formatFen, parseYuan } from '@paydesk/domain';
-import { Alert, Button, Card, Col, DatePicker, Flex, Form, Input, Row, Select, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Flex, Form, Input, Row, Select, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ import { methodLabel, PaymentStatusTag } from '../../components/payments/labels.
 import { useLoad } from '../../components/useLoad.ts';
 import { useRequiredSession } from '../../session/SessionContext.tsx';
 import type { Names, RecordsOutlet } from './names.ts';
+import { TotalsCards } from './TotalsCards.tsx';
 
 interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
@@ -332,45 +333,7 @@ export function RecordsPage() {
         </Form>
       </Card>
 
-      <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="records-totals">
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('records.totals.count')} value={totals?.count ?? 0} loading={!totals} data-testid="totals-count" />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.succeeded')}
-              loading={!totals}
-              value={formatFen(totals?.succeededFen ?? 0)}
-              styles={{ content: { color: '#237804' } }}
-              data-testid="totals-succeeded"
-            />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.refunded')}
-              loading={!totals}
-              value={formatFen(totals?.refundedFen ?? 0)}
-              styles={{ content: { color: '#d46b08' } }}
-              data-testid="totals-refunded"
-            />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic
-              title={t('records.totals.net')}
-              loading={!totals}
-              value={formatFen((totals?.succeededFen ?? 0) - (totals?.refundedFen ?? 0))}
-              data-testid="totals-net"
-            />
-          </Card>
-        </Col>
-      </Row>
+      <TotalsCards totals={totals} testIdPrefix="totals" />
 
       {error && <LoadError message={error} onRetry={() => void load(filter)} />}
 
