@@ -10,12 +10,12 @@
  * may create databases); each run uses fresh databases and drops them afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@paydesk/db';
+import { insertPayerCodes } from '../test/support/payer-codes.ts';
 import { freshPgDatabase } from './lib/pg-database.ts';
 import { commandLine, type Figure, record, startMachine } from './lib/record.ts';
 
@@ -213,27 +213,11 @@ async function signIn(base: string) {
 /** Customer payment codes that pay at once, written straight into the simulator's books. */
 async function payerCodes(dialect: string, dir: string, url: string | undefined, merchantId: string, n: number): Promise<string[]> {
   const db = openDatabase({ databaseUrl: dialect === 'postgres' ? url : undefined, dataDir: dir });
-  const codes = new Set<string>();
-  while (codes.size < n) codes.add(`13${String(randomInt(1e8)).padStart(8, '0')}${String(randomInt(1e8)).padStart(8, '0')}`);
-  const all = [...codes];
-  const now = Date.now();
-  for (let i = 0; i < all.length; i += 500) {
-    await db.kysely
-      .insertInto('sim_payer_codes')
-      .values(
-        all.slice(i, i + 500).map((code) => ({
-          code,
-          merchant_id: merchantId,
-          wallet: 'wechat' as const,
-          behaviour: '{"action":"pay"}',
-          created_at: now,
-          used_at: null,
-        })),
-      )
-      .execute();
+  try {
+    return await insertPayerCodes(db, merchantId, { action: 'pay' }, n);
+  } finally {
+    await db.close();
   }
-  await db.close();
-  return all;
 }
 
 async function countSucceeded(dialect: string, dir: string, url: string | undefined): Promise<number> {

@@ -6,12 +6,13 @@
 import type { Db } from '@paydesk/db';
 import { describe, expect, inject, it } from 'vitest';
 import { dialects } from '../test/support/databases.ts';
+import { insertPayerCodes } from '../test/support/payer-codes.ts';
 import { readBooks, waitForWorker } from './support/books.ts';
 import type { PaymentView, RefundView } from './support/http.ts';
 import { judge } from './support/invariants.ts';
 import { derivedSeed } from './support/random.ts';
 import { recordRun } from './support/report.ts';
-import { insertPayerCodes, openShop, type Staff, signInStaff } from './support/shop.ts';
+import { openShop, type Staff, signInStaff } from './support/shop.ts';
 import { codeBehaviours, type Operation, refundReason, type SaleKind, sendOnce } from './support/till.ts';
 
 describe.each(dialects)('payment channel outage on %s', (dialect) => {

@@ -5,11 +5,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { dialects } from '../test/support/databases.ts';
+import { insertPayerCodes } from '../test/support/payer-codes.ts';
 import { readBooks, waitForWorker } from './support/books.ts';
 import { judge } from './support/invariants.ts';
 import { derivedSeed, SeededRandom } from './support/random.ts';
 import { recordRun } from './support/report.ts';
-import { insertPayerCodes, openShop, signInStaff } from './support/shop.ts';
+import { openShop, signInStaff } from './support/shop.ts';
 import { codeBehaviours, Till } from './support/till.ts';
 
 /** Past every expiry (at most a minute), lease (a minute) and abandoned idempotency key (five minutes) of the run. */

@@ -4,13 +4,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { insertPayerCodes } from '../test/support/payer-codes.ts';
 import { readBooks, waitForWorker } from './support/books.ts';
 import { errorCode } from './support/http.ts';
 import { judge } from './support/invariants.ts';
 import { PrivatePostgres } from './support/private-postgres.ts';
 import { derivedSeed, SeededRandom } from './support/random.ts';
 import { recordRun } from './support/report.ts';
-import { insertPayerCodes, openShop, signInStaff } from './support/shop.ts';
+import { openShop, signInStaff } from './support/shop.ts';
 import { codeBehaviours, Till } from './support/till.ts';
 
 const clockShiftMs = 20 * 60_000;

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Db, type Dialect, openDatabase } from '@paydesk/db';
-import pg from 'pg';
+import { createScratchDatabase } from '../../test/support/scratch-postgres.ts';
 
 /** Where one fault run keeps its data: a fresh SQLite directory, or a fresh PostgreSQL database beside it. */
 export interface RunDatabase {
@@ -33,30 +32,17 @@ export async function freshRunDatabase(dialect: Dialect, adminUrl = process.env.
     };
   }
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `pd_faults_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(adminUrl, 'pd_faults');
   return {
     dialect,
     dataDir,
-    databaseUrl: url.toString(),
-    open: () => openDatabase({ databaseUrl: url.toString(), dataDir, poolSize: 2 }),
+    databaseUrl: scratch.url,
+    open: () => openDatabase({ databaseUrl: scratch.url, dataDir, poolSize: 2 }),
     async drop(options) {
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await scratch.drop();
       removeUnlessKept(dataDir, options?.keepFiles);
     },
   };
-}
-
-async function adminQuery(adminUrl: string, statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
 }
 
 function removeUnlessKept(dataDir: string, keep = false): void {

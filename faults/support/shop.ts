@@ -2,7 +2,6 @@ import type { Db, Dialect } from '@paydesk/db';
 import { onTestFinished } from 'vitest';
 import { demoAccounts, seedDemo } from '../../apps/server/src/cli/seed-demo.command.ts';
 import { configFromEnv } from '../../apps/server/src/config.ts';
-import type { SimDecision } from '../../apps/server/src/simulator/gateway.ts';
 import { freshRunDatabase, type RunDatabase } from './databases.ts';
 import { Session } from './http.ts';
 import { PaydeskServer, secretKey } from './server-process.ts';
@@ -61,35 +60,4 @@ export async function signInStaff(base: string, db: Db): Promise<Staff> {
   const manager = await Session.signIn(base, account('manager').phone, account('manager').password);
   const merchant = await db.kysely.selectFrom('merchants').select('id').executeTakeFirstOrThrow();
   return { merchantId: merchant.id, cashier, manager };
-}
-
-let issued = 0;
-
-/**
- * Customer payment codes with their fate chosen in advance, written straight into the simulator's books
- * (as the checkout benchmark does): asking the API for thousands would be the slowest part of the run.
- */
-export async function insertPayerCodes(db: Db, merchantId: string, behaviour: SimDecision, count: number): Promise<string[]> {
-  const now = Date.now();
-  const codes = Array.from({ length: count }, () => {
-    issued += 1;
-    // WeChat Pay: 18 digits starting 10–15 (payments.md §1); unique within the run by construction.
-    return `13${String(now % 1e8).padStart(8, '0')}${String(issued).padStart(8, '0')}`;
-  });
-  for (let i = 0; i < codes.length; i += 500) {
-    await db.kysely
-      .insertInto('sim_payer_codes')
-      .values(
-        codes.slice(i, i + 500).map((code) => ({
-          code,
-          merchant_id: merchantId,
-          wallet: 'wechat' as const,
-          behaviour: JSON.stringify(behaviour),
-          created_at: now,
-          used_at: null,
-        })),
-      )
-      .execute();
-  }
-  return codes;
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Db, type Dialect, migrateToLatest, openDatabase } from '@paydesk/db';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-postgres.ts';
 
 /**
  * The dialects every repository and API test runs against. `npm test` always sets TEST_DATABASE_URL
@@ -33,23 +32,14 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDb> {
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `pd_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = openDatabase({ databaseUrl: url.toString(), dataDir, poolSize: 5 });
+  const scratch = await createScratchDatabase(adminUrl, 'pd_test');
+  const db = openDatabase({ databaseUrl: scratch.url, dataDir, poolSize: 5 });
   await migrateToLatest(db.kysely);
   return Object.assign(db, {
     dataDir,
     async destroy() {
       await db.close();
-      const drop = new pg.Client({ connectionString: adminUrl });
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await drop.end();
+      await scratch.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
