@@ -334,3 +334,31 @@ test('停用 asks first and leaves the account disabled; 设置 and 保存 turn 
   await saved.getByTestId('channel-check').click();
   await expect(saved.getByTestId('check-result')).toHaveAttribute('data-verdict', 'ok');
 });
+
+test('银联 / EMV account from 支付通道: a merchant number one digit short and a Chinese English name are refused in the form; the right ones save and show', async () => {
+  await page.getByTestId('nav-channels').click();
+  const emv = page.getByTestId('wallet-unionpay_emv');
+  await expect(emv.getByTestId('emv-account')).toHaveCount(0);
+  await emv.getByTestId('emv-set-up').click();
+  await fill(page, 'emv-acquirer', '48020000');
+  await fill(page, 'emv-merchant-no', '10244030599990');
+  await fill(page, 'emv-mcc', '5462');
+  await fill(page, 'emv-name-latin', '好时光烘焙');
+  await fill(page, 'emv-city', 'Hangzhou');
+  await page.getByTestId('emv-save').click();
+  await expect(page.getByText('应为 15 位数字')).toBeVisible();
+  await expect(page.getByText('只能使用拉丁字母、数字和常见符号，最多 25 个字符')).toBeVisible();
+  expect((await (await page.request.get('/api/channels')).json()).items.some((a: { kind: string }) => a.kind === 'unionpay_emv')).toBe(
+    false,
+  );
+
+  await fill(page, 'emv-merchant-no', '102440305999901');
+  await fill(page, 'emv-name-latin', 'GOOD TIMES BAKERY');
+  await page.getByTestId('emv-save').click();
+  await expect(page.getByText('已保存银联/EMV 商户账户，现在可以生成银联 EMVCo 码')).toBeVisible();
+  const saved = emv.getByTestId('emv-account');
+  await expect(saved).toHaveCount(1);
+  await expect(saved).toContainText('102440305999901');
+  await expect(saved).toContainText('GOOD TIMES BAKERY');
+  await expect(saved).toContainText('适用于：所有门店');
+});
