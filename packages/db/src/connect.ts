@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { WalCheckpointer } from './checkpointer.ts';
 import { WalGroupCommit } from './group-commit.ts';
 import type { Database } from './schema.ts';
 
@@ -56,8 +57,15 @@ function openSqlite(dataDir: string, fileName: string): Db {
   native.pragma('synchronous = NORMAL');
   native.pragma('busy_timeout = 5000');
   const groupCommit = file === ':memory:' ? undefined : new WalGroupCommit(`${file}-wal`);
+  const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(file);
+  // The checkpointer's thread keeps the WAL short; this only catches a checkpointer that fell behind.
+  if (checkpointer) native.pragma('wal_autocheckpoint = 10000');
+  const onWrite = () => {
+    groupCommit?.noteWrite();
+    checkpointer?.noteWrite();
+  };
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(native, () => groupCommit?.noteWrite()) }),
+    dialect: new SqliteDialect({ database: withStatementCache(native, onWrite) }),
     log: slowQueryLog(),
   });
   return {
@@ -74,6 +82,7 @@ function openSqlite(dataDir: string, fileName: string): Db {
       }
     },
     async close() {
+      await checkpointer?.close();
       await groupCommit?.close();
       await kysely.destroy();
     },
