@@ -1,5 +1,5 @@
 import type { BindingMethod, CodeBinding } from '../schema.ts';
-import type { Executor } from './executor.ts';
+import { activeStatus, type Executor } from './executor.ts';
 
 export class BindingRepository {
   constructor(private readonly db: Executor) {}
@@ -17,7 +17,7 @@ export class BindingRepository {
       .where('merchant_id', '=', merchantId)
       .where('scope_key', '=', scopeKey)
       .where('method', 'in', methods)
-      .where('status', '=', 'active')
+      .where('status', '=', activeStatus)
       .execute();
     for (const method of methods) {
       const row = rows.find((r) => r.method === method);
@@ -33,7 +33,7 @@ export class BindingRepository {
       .where('merchant_id', '=', merchantId)
       .where('scope_key', '=', scopeKey)
       .where('method', '=', method)
-      .where('status', '=', 'active')
+      .where('status', '=', activeStatus)
       .executeTakeFirst();
   }
 
@@ -48,7 +48,7 @@ export class BindingRepository {
       .set({ status: 'retired', retired_at: now, retired_by: by })
       .where('merchant_id', '=', merchantId)
       .where('id', '=', id)
-      .where('status', '=', 'active')
+      .where('status', '=', activeStatus)
       .executeTakeFirst();
     return res.numUpdatedRows > 0n;
   }
@@ -68,12 +68,12 @@ export class BindingRepository {
     let q = this.db.selectFrom('code_bindings').selectAll().where('merchant_id', '=', merchantId);
     if (filter.codeId) q = q.where('code_id', '=', filter.codeId);
     if (filter.storeId) q = q.where('store_id', '=', filter.storeId);
-    if (filter.activeOnly) q = q.where('status', '=', 'active');
+    if (filter.activeOnly) q = q.where('status', '=', activeStatus);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   }
 
   /** Active bindings of a code: what the pay page uses to know which wallets stand behind it. */
   async activeForCode(codeId: string): Promise<CodeBinding[]> {
-    return this.db.selectFrom('code_bindings').selectAll().where('code_id', '=', codeId).where('status', '=', 'active').execute();
+    return this.db.selectFrom('code_bindings').selectAll().where('code_id', '=', codeId).where('status', '=', activeStatus).execute();
   }
 }

@@ -1,5 +1,5 @@
 import type { ChannelAccount } from '../schema.ts';
-import type { Executor } from './executor.ts';
+import { activeStatus, type Executor } from './executor.ts';
 
 export class ChannelAccountRepository {
   constructor(private readonly db: Executor) {}
@@ -21,7 +21,7 @@ export class ChannelAccountRepository {
       .selectAll()
       .where('merchant_id', '=', merchantId)
       .where('kind', '=', kind)
-      .where('status', '=', 'active')
+      .where('status', '=', activeStatus)
       .where((eb) => eb.or([eb('store_id', '=', storeId), eb('store_id', 'is', null)]))
       .execute();
     return rows.find((r) => r.store_id === storeId) ?? rows.find((r) => r.store_id === null);
