@@ -23,6 +23,9 @@ export interface NotifyOptions {
 
 const failCodes = ['NOTENOUGH', 'CARD_FROZEN', 'BUYER_CANCELLED', 'PAYER_RISK'];
 
+/** A code payment's order number is booked already: its transaction rolls back, the trade answers. */
+class TradeExists extends Error {}
+
 /**
  * The simulator gateway: a wallet's server in miniature, with its own books (sim_* tables) and its own
  * signatures. The Paydesk side reaches it only through the signed protocol, as it would a real gateway.
@@ -136,13 +139,13 @@ export class SimulatorGateway {
   }
 
   private async codePay(merchantId: string, outTradeNo: string, body: Record<string, unknown>, now: number): Promise<SimAnswer> {
-    const existing = await this.ctx.repos.sim.trade(merchantId, outTradeNo);
-    if (existing) return { ok: true, trade: answerOf(existing) };
     const authCode = String(body.authCode ?? '');
-    // The wallet's books change together: the code is used up exactly when its trade is recorded.
-    const { row, decision, used } = await inTransaction(this.ctx, async (repos) => {
-      const payer = await repos.sim.payerCode(merchantId, authCode);
-      const used = payer ? !(await repos.sim.usePayerCode(merchantId, authCode, now)) : false;
+    // The wallet's books change together: the code is used up exactly when its trade is recorded. An
+    // order number seen before rolls that back and answers with its trade, as a wallet answers a retry.
+    const booked = await inTransaction(this.ctx, async (repos) => {
+      const fresh = await repos.sim.usePayerCode(merchantId, authCode, now);
+      const payer = fresh ?? (await repos.sim.payerCode(merchantId, authCode));
+      const used = payer !== undefined && fresh === undefined;
       const decision: SimDecision = payer
         ? (JSON.parse(payer.behaviour) as SimDecision)
         : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
@@ -168,9 +171,18 @@ export class SimulatorGateway {
           : decision.action === 'fail'
             ? fail(decision.failCode)
             : { ...base, state: 'USERPAYING' as const, fail_code: null, paid_at: null };
-      await repos.sim.insertTrade(row);
+      if (!(await repos.sim.insertTrade(row))) throw new TradeExists();
       return { row, decision, used };
+    }).catch((err: unknown) => {
+      if (err instanceof TradeExists) return undefined;
+      throw err;
     });
+    if (!booked) {
+      const existing = await this.ctx.repos.sim.trade(merchantId, outTradeNo);
+      if (existing) return { ok: true, trade: answerOf(existing) };
+      throw new Error(`simulator trade ${outTradeNo} neither booked nor found`);
+    }
+    const { row, decision, used } = booked;
     if (!used && decision.action === 'pay_after') await this.scheduleSettle(merchantId, outTradeNo, decision.seconds);
     return { ok: true, trade: answerOf({ ...row, refunded_fen: 0 }) };
   }

@@ -1,8 +1,24 @@
+import type { Dialect } from '../connect.ts';
 import type { BindingMethod, CodeBinding } from '../schema.ts';
 import { activeStatus, type Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
+
+// Every sale looks up the binding of its station (prepared.ts).
+const findActiveQuery = prepared((db, merchantId: string, scopeKey: string, methods: readonly BindingMethod[]) =>
+  db
+    .selectFrom('code_bindings')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('scope_key', '=', scopeKey)
+    .where('method', 'in', methods)
+    .where('status', '=', activeStatus),
+);
 
 export class BindingRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: CodeBinding): Promise<void> {
     await this.db.insertInto('code_bindings').values(row).execute();
@@ -11,14 +27,7 @@ export class BindingRepository {
   /** The active binding for the first of `methods` (in order of preference) that has one, in one query. */
   async findActiveFirst(merchantId: string, scopeKey: string, methods: readonly BindingMethod[]): Promise<CodeBinding | undefined> {
     if (methods.length === 0) return undefined;
-    const rows = await this.db
-      .selectFrom('code_bindings')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('scope_key', '=', scopeKey)
-      .where('method', 'in', methods)
-      .where('status', '=', activeStatus)
-      .execute();
+    const rows = await findActiveQuery.rows(this.db, this.dialect, merchantId, scopeKey, methods);
     for (const method of methods) {
       const row = rows.find((r) => r.method === method);
       if (row) return row;

@@ -1,8 +1,24 @@
+import type { Dialect } from '../connect.ts';
 import type { ChannelAccount } from '../schema.ts';
 import { activeStatus, type Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
+
+// Every sale routes through this lookup (prepared.ts).
+const findForQuery = prepared((db, merchantId: string, kind: ChannelAccount['kind'], storeId: string) =>
+  db
+    .selectFrom('channel_accounts')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', kind)
+    .where('status', '=', activeStatus)
+    .where((eb) => eb.or([eb('store_id', '=', storeId), eb('store_id', 'is', null)])),
+);
 
 export class ChannelAccountRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: ChannelAccount): Promise<void> {
     await this.db.insertInto('channel_accounts').values(row).execute();
@@ -16,14 +32,7 @@ export class ChannelAccountRepository {
 
   /** The store's own account of this kind, else the merchant-wide one. */
   async findFor(merchantId: string, kind: ChannelAccount['kind'], storeId: string): Promise<ChannelAccount | undefined> {
-    const rows = await this.db
-      .selectFrom('channel_accounts')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('kind', '=', kind)
-      .where('status', '=', activeStatus)
-      .where((eb) => eb.or([eb('store_id', '=', storeId), eb('store_id', 'is', null)]))
-      .execute();
+    const rows = await findForQuery.rows(this.db, this.dialect, merchantId, kind, storeId);
     return rows.find((r) => r.store_id === storeId) ?? rows.find((r) => r.store_id === null);
   }
 

@@ -20,21 +20,21 @@ import { UserRepository } from './user.repository.ts';
 export function repositories(db: Executor, dialect: Dialect) {
   return {
     merchants: new MerchantRepository(db),
-    users: new UserRepository(db),
-    sessions: new SessionRepository(db),
+    users: new UserRepository(db, dialect),
+    sessions: new SessionRepository(db, dialect),
     otp: new OtpRepository(db),
     rateLimits: new RateLimitRepository(db),
     outbox: new OutboxRepository(db, dialect),
     devMessages: new DevMessageRepository(db),
     stores: new StoreRepository(db),
-    stations: new StationRepository(db),
+    stations: new StationRepository(db, dialect),
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     codes: new CollectionCodeRepository(db),
-    bindings: new BindingRepository(db),
-    channelAccounts: new ChannelAccountRepository(db),
-    payments: new PaymentRepository(db),
-    sim: new SimRepository(db),
+    bindings: new BindingRepository(db, dialect),
+    channelAccounts: new ChannelAccountRepository(db, dialect),
+    payments: new PaymentRepository(db, dialect),
+    sim: new SimRepository(db, dialect),
   };
 }
 

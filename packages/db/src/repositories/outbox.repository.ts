@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
-import type { OutboxRow } from '../schema.ts';
+import { type Insertable, sql } from 'kysely';
+import type { OutboxRow, OutboxTable } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 
 export interface NewOutboxMessage {
   id: string;
@@ -16,6 +17,16 @@ export interface NewOutboxMessage {
  * the worker. Claiming takes a lease (locked_until) so that a crashed worker's rows are picked up again,
  * and on PostgreSQL uses FOR UPDATE SKIP LOCKED so that several processes never claim the same row.
  */
+// Written with every payment and finished by the worker for each (prepared.ts).
+const enqueueQuery = prepared((db, rows: Insertable<OutboxTable>[]) => db.insertInto('outbox').values(rows));
+const markDoneQuery = prepared((db, id: string, lease: number, now: number) =>
+  db
+    .updateTable('outbox')
+    .set({ status: 'done', done_at: now, locked_until: null, payload: sql`'{}'` })
+    .where('id', '=', id)
+    .where('locked_until', '=', lease),
+);
+
 export class OutboxRepository {
   constructor(
     private readonly db: Executor,
@@ -24,23 +35,19 @@ export class OutboxRepository {
 
   async enqueue(...messages: NewOutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.db
-      .insertInto('outbox')
-      .values(
-        messages.map((m) => ({
-          id: m.id,
-          merchant_id: m.merchantId,
-          topic: m.topic,
-          payload: m.payload,
-          status: 'pending' as const,
-          run_at: m.runAt,
-          created_at: m.now,
-          locked_until: null,
-          last_error: null,
-          done_at: null,
-        })),
-      )
-      .execute();
+    const rows = messages.map((m) => ({
+      id: m.id,
+      merchant_id: m.merchantId,
+      topic: m.topic,
+      payload: m.payload,
+      status: 'pending' as const,
+      run_at: m.runAt,
+      created_at: m.now,
+      locked_until: null,
+      last_error: null,
+      done_at: null,
+    }));
+    await enqueueQuery.changed(this.db, this.dialect, rows);
   }
 
   async claimDue(now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
@@ -63,13 +70,7 @@ export class OutboxRepository {
 
   /** Conditional on the lease still being ours, so a row taken over after a stall is not finished twice. */
   async markDone(id: string, lease: number, now: number): Promise<boolean> {
-    const res = await this.db
-      .updateTable('outbox')
-      .set({ status: 'done', done_at: now, locked_until: null, payload: sql`'{}'` })
-      .where('id', '=', id)
-      .where('locked_until', '=', lease)
-      .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
+    return (await markDoneQuery.changed(this.db, this.dialect, id, lease, now)) > 0;
   }
 
   async markFailed(id: string, lease: number, error: string, retryAt: number | null): Promise<void> {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, Payment, PaymentEvent, PaymentStatusColumn, Refund } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 
 export interface PaymentFilter {
   from?: number | undefined;
@@ -28,39 +30,67 @@ export interface DailyTotal {
 const dayMs = 86_400_000;
 const chinaOffsetMs = 8 * 3_600_000;
 
-export class PaymentRepository {
-  constructor(private readonly db: Executor) {}
-
-  async insertOrder(row: Order): Promise<boolean> {
-    const res = await this.db
-      .insertInto('orders')
-      .values(row)
-      .onConflict((oc) => oc.columns(['merchant_id', 'id']).doNothing())
-      .executeTakeFirst();
-    return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
-  }
-
-  async findOrder(merchantId: string, id: string): Promise<Order | undefined> {
-    return this.db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
-  }
-
-  async setOrderStatus(merchantId: string, id: string, from: Order['status'][], to: Order['status'], now: number): Promise<boolean> {
-    const res = await this.db
+// The statements every sale runs, prepared once (prepared.ts).
+const insertOrderQuery = prepared((db, row: Order) =>
+  db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.columns(['merchant_id', 'id']).doNothing()),
+);
+const findOrderQuery = prepared((db, merchantId: string, id: string) =>
+  db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
+);
+const setOrderStatusQuery = prepared(
+  (db, merchantId: string, id: string, from: readonly Order['status'][], to: Order['status'], now: number) =>
+    db
       .updateTable('orders')
       .set({ status: to, updated_at: now })
       .where('merchant_id', '=', merchantId)
       .where('id', '=', id)
+      .where('status', 'in', from),
+);
+const insertPaymentQuery = prepared((db, row: NewPayment) => db.insertInto('payments').values(row));
+const findPaymentQuery = prepared((db, merchantId: string, id: string) =>
+  db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
+);
+const moveQuery = prepared(
+  (db, merchantId: string, id: string, from: readonly PaymentStatusColumn[], to: PaymentStatusColumn, patch: MovePatch, now: number) =>
+    db
+      .updateTable('payments')
+      .set({ ...patch, status: to, updated_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
       .where('status', 'in', from)
-      .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
+      .returningAll(),
+);
+const appendEventQuery = prepared((db, row: PaymentEvent) => db.insertInto('payment_events').values(row));
+
+type MovePatch = Partial<Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>>;
+
+export class PaymentRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insertOrder(row: Order): Promise<boolean> {
+    return (await insertOrderQuery.changed(this.db, this.dialect, row)) > 0;
+  }
+
+  async findOrder(merchantId: string, id: string): Promise<Order | undefined> {
+    return findOrderQuery.first(this.db, this.dialect, merchantId, id);
+  }
+
+  async setOrderStatus(merchantId: string, id: string, from: Order['status'][], to: Order['status'], now: number): Promise<boolean> {
+    return (await setOrderStatusQuery.changed(this.db, this.dialect, merchantId, id, from, to, now)) > 0;
   }
 
   async insertPayment(row: NewPayment): Promise<void> {
-    await this.db.insertInto('payments').values(row).execute();
+    await insertPaymentQuery.changed(this.db, this.dialect, row);
   }
 
   async findPayment(merchantId: string, id: string): Promise<Payment | undefined> {
-    return this.db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+    return findPaymentQuery.first(this.db, this.dialect, merchantId, id);
   }
 
   async findByOutTradeNo(merchantId: string, outTradeNo: string): Promise<Payment | undefined> {
@@ -92,18 +122,11 @@ export class PaymentRepository {
     id: string,
     from: readonly PaymentStatusColumn[],
     to: PaymentStatusColumn,
-    patch: Partial<Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>>,
+    patch: MovePatch,
     now: number,
   ): Promise<Payment | undefined> {
     if (from.length === 0) return undefined;
-    return this.db
-      .updateTable('payments')
-      .set({ ...patch, status: to, updated_at: now })
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .where('status', 'in', from)
-      .returningAll()
-      .executeTakeFirst();
+    return moveQuery.first(this.db, this.dialect, merchantId, id, from, to, patch, now);
   }
 
   async setCodeText(merchantId: string, id: string, codeText: string, now: number): Promise<void> {
@@ -147,7 +170,7 @@ export class PaymentRepository {
   }
 
   async appendEvent(row: PaymentEvent): Promise<void> {
-    await this.db.insertInto('payment_events').values(row).execute();
+    await appendEventQuery.changed(this.db, this.dialect, row);
   }
 
   async events(merchantId: string, paymentId: string): Promise<PaymentEvent[]> {

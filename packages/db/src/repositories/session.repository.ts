@@ -1,15 +1,25 @@
+import type { Dialect } from '../connect.ts';
 import type { Session } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
+
+// Every signed-in request resolves its session (prepared.ts).
+const findLiveQuery = prepared((db, idHash: string, now: number) =>
+  db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', now),
+);
 
 export class SessionRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: Session): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
   async findLive(idHash: string, now: number): Promise<Session | undefined> {
-    return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', now).executeTakeFirst();
+    return findLiveQuery.first(this.db, this.dialect, idHash, now);
   }
 
   async touch(idHash: string, now: number, expiresAt: number): Promise<void> {

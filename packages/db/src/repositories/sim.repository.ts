@@ -1,26 +1,41 @@
+import type { Dialect } from '../connect.ts';
 import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 
 /** The simulator gateway's own books, kept apart from ours as a wallet's would be. */
+// A scanned-code sale runs these in the simulator's books (prepared.ts).
+const insertTradeQuery = prepared((db, row: Omit<SimTrade, 'refunded_fen'>) =>
+  db
+    .insertInto('sim_trades')
+    .values(row)
+    .onConflict((oc) => oc.columns(['merchant_id', 'out_trade_no']).doNothing()),
+);
+const tradeQuery = prepared((db, merchantId: string, outTradeNo: string) =>
+  db.selectFrom('sim_trades').selectAll().where('merchant_id', '=', merchantId).where('out_trade_no', '=', outTradeNo),
+);
+const usePayerCodeQuery = prepared((db, merchantId: string, code: string, now: number) =>
+  db
+    .updateTable('sim_payer_codes')
+    .set({ used_at: now })
+    .where('merchant_id', '=', merchantId)
+    .where('code', '=', code)
+    .where('used_at', 'is', null)
+    .returningAll(),
+);
+
 export class SimRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insertTrade(row: Omit<SimTrade, 'refunded_fen'>): Promise<boolean> {
-    const res = await this.db
-      .insertInto('sim_trades')
-      .values(row)
-      .onConflict((oc) => oc.columns(['merchant_id', 'out_trade_no']).doNothing())
-      .executeTakeFirst();
-    return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    return (await insertTradeQuery.changed(this.db, this.dialect, row)) > 0;
   }
 
   async trade(merchantId: string, outTradeNo: string): Promise<SimTrade | undefined> {
-    return this.db
-      .selectFrom('sim_trades')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('out_trade_no', '=', outTradeNo)
-      .executeTakeFirst();
+    return tradeQuery.first(this.db, this.dialect, merchantId, outTradeNo);
   }
 
   async tradeByCode(merchantId: string, codeText: string): Promise<SimTrade | undefined> {
@@ -114,16 +129,9 @@ export class SimRepository {
       .executeTakeFirst();
   }
 
-  /** A payment code pays once, like a wallet's one-minute code. */
-  async usePayerCode(merchantId: string, code: string, now: number): Promise<boolean> {
-    const res = await this.db
-      .updateTable('sim_payer_codes')
-      .set({ used_at: now })
-      .where('merchant_id', '=', merchantId)
-      .where('code', '=', code)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
+  /** A payment code pays once, like a wallet's one-minute code: the code, if this use was its first. */
+  async usePayerCode(merchantId: string, code: string, now: number): Promise<SimPayerCode | undefined> {
+    return usePayerCodeQuery.first(this.db, this.dialect, merchantId, code, now);
   }
 
   async payerCodes(merchantId: string): Promise<SimPayerCode[]> {

@@ -1,15 +1,25 @@
+import type { Dialect } from '../connect.ts';
 import type { Station } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
+
+// Every sale at a station reads it (prepared.ts).
+const findByIdQuery = prepared((db, merchantId: string, id: string) =>
+  db.selectFrom('stations').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
+);
 
 export class StationRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: Station): Promise<void> {
     await this.db.insertInto('stations').values(row).execute();
   }
 
   async findById(merchantId: string, id: string): Promise<Station | undefined> {
-    return this.db.selectFrom('stations').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+    return findByIdQuery.first(this.db, this.dialect, merchantId, id);
   }
 
   async list(merchantId: string, storeId?: string | null): Promise<Station[]> {

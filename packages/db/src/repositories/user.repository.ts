@@ -1,8 +1,18 @@
+import type { Dialect } from '../connect.ts';
 import type { NewUser, User, UserUpdate } from '../schema.ts';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
+
+// Every signed-in request reads its user (prepared.ts).
+const findByIdQuery = prepared((db, merchantId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
+);
 
 export class UserRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: NewUser): Promise<void> {
     await this.db.insertInto('users').values(row).execute();
@@ -27,7 +37,7 @@ export class UserRepository {
   }
 
   async findById(merchantId: string, id: string): Promise<User | undefined> {
-    return this.db.selectFrom('users').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+    return findByIdQuery.first(this.db, this.dialect, merchantId, id);
   }
 
   async list(merchantId: string, filter: { storeId?: string | undefined } = {}): Promise<User[]> {

@@ -1,0 +1,111 @@
+import { type Compilable, CompiledQuery } from 'kysely';
+import type { Dialect } from '../connect.ts';
+import type { Executor } from './executor.ts';
+
+/**
+ * Queries built and compiled once, then run many times with new values.
+ *
+ * Kysely builds an operation tree and compiles it to SQL on every call; on the checkout path that was
+ * more CPU than SQLite spent running the statements (docs/performance.md). A prepared query is built
+ * once per dialect and per *shape* of its arguments (array lengths, the keys of objects whose values
+ * are defined, as Kysely omits undefined ones), with markers in place of the values; later calls only
+ * bind the values where the markers landed. So a build function must put each argument into the query
+ * as it is: one that computes with an argument (`n + 1`, `String(x)`) loses its marker, which is caught
+ * at the first call, before anything runs.
+ */
+export interface PreparedQuery<A extends unknown[], O> {
+  rows(db: Executor, dialect: Dialect, ...args: A): Promise<O[]>;
+  first(db: Executor, dialect: Dialect, ...args: A): Promise<O | undefined>;
+  /** Rows inserted, updated or deleted. */
+  changed(db: Executor, dialect: Dialect, ...args: A): Promise<number>;
+}
+
+/** Stands for the value at this index of the flattened arguments while the query is compiled. */
+class Marker {
+  constructor(readonly index: number) {}
+}
+
+interface Compiled {
+  sql: string;
+  /** For each parameter: the index of a flattened argument, or a constant the build put there itself. */
+  sources: ({ arg: number } | { constant: unknown })[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** The shape of the arguments: what decides the SQL text besides the build function itself. */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
+  if (isRecord(value)) {
+    let key = '{';
+    for (const k in value) if (value[k] !== undefined) key += `${k}:${shapeOf(value[k])},`;
+    return `${key}}`;
+  }
+  return '.';
+}
+
+/** The values in a fixed order, each scalar once; markers() walks in the same order. */
+function flatten(value: unknown, out: unknown[]): void {
+  if (Array.isArray(value)) for (const v of value) flatten(v, out);
+  else if (isRecord(value)) {
+    for (const k in value) if (value[k] !== undefined) flatten(value[k], out);
+  } else out.push(value);
+}
+
+function markers(value: unknown, next: { index: number }): unknown {
+  if (Array.isArray(value)) return value.map((v) => markers(v, next));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k in value) if (value[k] !== undefined) out[k] = markers(value[k], next);
+    return out;
+  }
+  const marker = new Marker(next.index);
+  next.index += 1;
+  return marker;
+}
+
+export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: A) => Compilable<O>): PreparedQuery<A, O> {
+  const cache = new Map<string, Compiled>();
+
+  const compile = (db: Executor, dialect: Dialect, args: A): Compiled => {
+    const key = `${dialect}${shapeOf(args)}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const counter = { index: 0 };
+    const marked = markers(args, counter) as A;
+    const { sql, parameters } = build(db, ...marked).compile();
+    const sources = parameters.map((p) => (p instanceof Marker ? { arg: p.index } : { constant: p }));
+    const used = new Set(sources.flatMap((s) => ('arg' in s ? [s.arg] : [])));
+    if (used.size !== counter.index) throw new Error(`prepared query lost an argument (it must be used as it is): ${sql}`);
+    const compiled = { sql, sources };
+    // Bounded, though shapes are few: an IN list is the only thing that varies, and only by length.
+    if (cache.size >= 200) cache.clear();
+    cache.set(key, compiled);
+    return compiled;
+  };
+
+  const run = (db: Executor, dialect: Dialect, args: A) => {
+    const { sql, sources } = compile(db, dialect, args);
+    const values: unknown[] = [];
+    flatten(args, values);
+    return db.executeQuery<O>(
+      CompiledQuery.raw(
+        sql,
+        sources.map((s) => ('arg' in s ? values[s.arg] : s.constant)),
+      ),
+    );
+  };
+
+  return {
+    async rows(db, dialect, ...args) {
+      return (await run(db, dialect, args)).rows;
+    },
+    async first(db, dialect, ...args) {
+      return (await run(db, dialect, args)).rows[0];
+    },
+    async changed(db, dialect, ...args) {
+      return Number((await run(db, dialect, args)).numAffectedRows ?? 0n);
+    },
+  };
+}
