@@ -61,6 +61,38 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(JSON.stringify(rows)).not.toContain(code);
   });
 
+  it('leaves the worker nothing to do for a payment settled in its own request, and a waiting one its re-query and close', async () => {
+    const watchJobs = async (outTradeNo: string) => {
+      const payment = await t.db.kysely
+        .selectFrom('payments')
+        .select('id')
+        .where('out_trade_no', '=', outTradeNo)
+        .executeTakeFirstOrThrow();
+      const rows = await t.db.kysely
+        .selectFrom('outbox')
+        .select(['topic', 'status'])
+        .where('id', 'in', [`${payment.id}.expire`, `${payment.id}.requery`])
+        .orderBy('topic')
+        .execute();
+      return rows.map((r) => `${r.topic}:${r.status}`);
+    };
+    const paid = await sell(cashier(), 800, { flow: 'code_pay', authCode: await payerCode(cashier(), 'wechat', { action: 'pay' }) });
+    expect(paid.body.status).toBe('succeeded');
+    expect(await watchJobs(paid.body.outTradeNo)).toEqual(['payment.expire:done', 'payment.requery:done']);
+    const refused = await sell(cashier(), 800, {
+      flow: 'code_pay',
+      authCode: await payerCode(cashier(), 'wechat', { action: 'fail', failCode: 'CARD_FROZEN' }),
+    });
+    expect(refused.body.status).toBe('failed');
+    expect(await watchJobs(refused.body.outTradeNo)).toEqual(['payment.expire:done', 'payment.requery:done']);
+    const waiting = await sell(cashier(), 800, {
+      flow: 'code_pay',
+      authCode: await payerCode(cashier(), 'wechat', { action: 'password' }),
+    });
+    expect(waiting.body.status).toBe('pending');
+    expect(await watchJobs(waiting.body.outTradeNo)).toEqual(['payment.expire:pending', 'payment.requery:pending']);
+  });
+
   it('shows a failure with its reason in plain Chinese', async () => {
     const code = await payerCode(cashier(), 'alipay', { action: 'fail', failCode: 'NOTENOUGH' });
     const res = await sell(cashier(), 1500, { flow: 'code_pay', authCode: code });

@@ -121,6 +121,9 @@ function outTradeNo(now: number): string {
  * Taking money (ARCHITECTURE §5). Rows are committed before any channel is called, so a crash can only
  * leave a payment "pending" (which the worker settles by query), never money taken with no record.
  */
+/** The outbox ids of a payment's first re-query and its close at expiry (watchJobs). */
+const watchJobIds = (paymentId: string): [string, string] => [`${paymentId}.expire`, `${paymentId}.requery`];
+
 /** A checkout's order id is taken already: a retry, to be judged against the stored order. */
 class OrderExists extends Error {}
 
@@ -240,10 +243,7 @@ export class PaymentService {
           actor.userId,
         );
         // Written with the payment: however the process dies after this, the worker settles or closes it.
-        await repos.outbox.enqueue(
-          this.job(payment, 'payment.expire', expiresAt),
-          this.job(payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 }),
-        );
+        await repos.outbox.enqueue(...this.watchJobs(payment, expiresAt, now));
       });
     } catch (err) {
       if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('PAYMENT_IN_PROGRESS');
@@ -380,10 +380,7 @@ export class PaymentService {
         { flow: 'static_code', method: input.method, amountFen: input.amountFen, codeId: code.id },
         null,
       );
-      await repos.outbox.enqueue(
-        this.job(payment, 'payment.expire', expiresAt),
-        this.job(payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 }),
-      );
+      await repos.outbox.enqueue(...this.watchJobs(payment, expiresAt, now));
     });
     await this.ctx.db.durable();
 
@@ -671,6 +668,7 @@ export class PaymentService {
           late_success: late ? 1 : 0,
         });
         if (!moved) return 'raced';
+        if (!late) await repos.outbox.finishUnclaimed(watchJobIds(payment.id), now);
         await this.event(repos, payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late }, actorUserId);
         const orderPaid = !late && (await repos.payments.setOrderStatus(payment.merchant_id, payment.order_id, ['open'], 'paid', now));
         if (payment.binding_id && (await repos.bindings.markVerified(payment.merchant_id, payment.binding_id, now))) {
@@ -694,6 +692,7 @@ export class PaymentService {
       case 'failed': {
         const moved = await move('failed', { failure_code: outcome.reasonCode, failure_reason: outcome.reason });
         if (!moved) return from === 'failed' ? 'unchanged' : 'raced';
+        await repos.outbox.finishUnclaimed(watchJobIds(payment.id), now);
         await this.event(repos, payment, 'failed', { source, code: outcome.reasonCode, reason: outcome.reason }, actorUserId);
         return moved;
       }
@@ -890,9 +889,22 @@ export class PaymentService {
     });
   }
 
-  private job(payment: Payment, topic: string, runAt: number, extra: Record<string, unknown> = {}): NewOutboxMessage {
+  /**
+   * The jobs that settle or close a payment nobody else settles: the first re-query and the close at
+   * expiry. Their ids derive from the payment's, so the move that settles it also finishes them in its
+   * own transaction (settleWatch) and the worker never wakes for a payment that needs nothing.
+   */
+  private watchJobs(payment: Payment, expiresAt: number, now: number): NewOutboxMessage[] {
+    const ids = watchJobIds(payment.id);
+    return [
+      this.job(payment, 'payment.expire', expiresAt, {}, ids[0]),
+      this.job(payment, 'payment.requery', now + (requeryDelaysMs[0] ?? 3_000), { attempt: 0 }, ids[1]),
+    ];
+  }
+
+  private job(payment: Payment, topic: string, runAt: number, extra: Record<string, unknown> = {}, id = newId()): NewOutboxMessage {
     return {
-      id: newId(),
+      id,
       merchantId: payment.merchant_id,
       topic,
       payload: JSON.stringify({ merchantId: payment.merchant_id, paymentId: payment.id, ...extra }),

@@ -26,6 +26,14 @@ const markDoneQuery = prepared((db, id: string, lease: number, now: number) =>
     .where('id', '=', id)
     .where('locked_until', '=', lease),
 );
+const finishUnclaimedQuery = prepared((db, ids: readonly string[], now: number) =>
+  db
+    .updateTable('outbox')
+    .set({ status: 'done', done_at: now, payload: sql`'{}'` })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])),
+);
 
 export class OutboxRepository {
   constructor(
@@ -71,6 +79,14 @@ export class OutboxRepository {
   /** Conditional on the lease still being ours, so a row taken over after a stall is not finished twice. */
   async markDone(id: string, lease: number, now: number): Promise<boolean> {
     return (await markDoneQuery.changed(this.db, this.dialect, id, lease, now)) > 0;
+  }
+
+  /**
+   * Finishes jobs no worker holds (a held one finds nothing to do when it runs): for the move that makes
+   * a payment's watch jobs pointless, in the move's own transaction.
+   */
+  async finishUnclaimed(ids: readonly string[], now: number): Promise<void> {
+    await finishUnclaimedQuery.changed(this.db, this.dialect, ids, now);
   }
 
   async markFailed(id: string, lease: number, error: string, retryAt: number | null): Promise<void> {

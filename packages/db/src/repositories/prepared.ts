@@ -34,23 +34,23 @@ interface Compiled {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
-/** The shape of the arguments: what decides the SQL text besides the build function itself. */
-function shapeOf(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
-  if (isRecord(value)) {
-    let key = '{';
-    for (const k in value) if (value[k] !== undefined) key += `${k}:${shapeOf(value[k])},`;
-    return `${key}}`;
+/**
+ * Walks the arguments once: pushes each scalar onto `values` (the order markers() numbers them in) and
+ * returns their shape, which together with the build function decides the SQL text.
+ */
+function walk(value: unknown, values: unknown[]): string {
+  if (Array.isArray(value)) {
+    let shape = '[';
+    for (const v of value) shape += walk(v, values);
+    return `${shape}]`;
   }
+  if (isRecord(value)) {
+    let shape = '{';
+    for (const k in value) if (value[k] !== undefined) shape += `${k}:${walk(value[k], values)}`;
+    return `${shape}}`;
+  }
+  values.push(value);
   return '.';
-}
-
-/** The values in a fixed order, each scalar once; markers() walks in the same order. */
-function flatten(value: unknown, out: unknown[]): void {
-  if (Array.isArray(value)) for (const v of value) flatten(v, out);
-  else if (isRecord(value)) {
-    for (const k in value) if (value[k] !== undefined) flatten(value[k], out);
-  } else out.push(value);
 }
 
 function markers(value: unknown, next: { index: number }): unknown {
@@ -68,8 +68,7 @@ function markers(value: unknown, next: { index: number }): unknown {
 export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: A) => Compilable<O>): PreparedQuery<A, O> {
   const cache = new Map<string, Compiled>();
 
-  const compile = (db: Executor, dialect: Dialect, args: A): Compiled => {
-    const key = `${dialect}${shapeOf(args)}`;
+  const compile = (db: Executor, key: string, args: A): Compiled => {
     const hit = cache.get(key);
     if (hit) return hit;
     const counter = { index: 0 };
@@ -86,9 +85,8 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
   };
 
   const run = (db: Executor, dialect: Dialect, args: A) => {
-    const { sql, sources } = compile(db, dialect, args);
     const values: unknown[] = [];
-    flatten(args, values);
+    const { sql, sources } = compile(db, dialect + walk(args, values), args);
     return db.executeQuery<O>(
       CompiledQuery.raw(
         sql,
