@@ -58,9 +58,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!request.routeOptions.url?.startsWith('/api/') || request.is404) return;
     const token = request.cookies[sessionCookie];
     if (token) {
-      const session = await sessions.resolve(token);
-      const user = session ? await ctx.repos.users.findById(session.merchant_id, session.user_id) : undefined;
-      if (session && user?.status === 'active') {
+      const found = await sessions.resolve(token);
+      if (found?.user.status === 'active') {
+        const { session, user } = found;
         request.session = session;
         request.user = user;
         request.actor = {

@@ -36,13 +36,14 @@ export class SessionService {
     return { token, session };
   }
 
-  async resolve(token: string): Promise<Session | undefined> {
+  /** The live session of a cookie token, with its person (the caller decides what a disabled one may do). */
+  async resolve(token: string): Promise<{ session: Session; user: User } | undefined> {
     const now = this.ctx.now();
-    const session = await this.ctx.repos.sessions.findLive(sha256(token), now);
-    if (session && now - session.last_seen_at > touchEveryMs) {
-      await this.ctx.repos.sessions.touch(session.id_hash, now, now + sessionIdleMs);
+    const found = await this.ctx.repos.sessions.findLive(sha256(token), now);
+    if (found && now - found.session.last_seen_at > touchEveryMs) {
+      await this.ctx.repos.sessions.touch(found.session.id_hash, now, now + sessionIdleMs);
     }
-    return session;
+    return found;
   }
 
   async end(session: Session): Promise<void> {

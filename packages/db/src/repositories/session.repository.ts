@@ -1,11 +1,32 @@
 import type { Dialect } from '../connect.ts';
-import type { Session } from '../schema.ts';
+import type { Session, User } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
-// Every signed-in request resolves its session (prepared.ts).
+// Every signed-in request reads its session and its person: one statement (prepared.ts). The person's
+// columns come prefixed, as both tables have ids, merchants and timestamps.
 const findLiveQuery = prepared((db, idHash: string, now: number) =>
-  db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', now),
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', (join) => join.onRef('u.merchant_id', '=', 's.merchant_id').onRef('u.id', '=', 's.user_id'))
+    .selectAll('s')
+    .select([
+      'u.id as u_id',
+      'u.merchant_id as u_merchant_id',
+      'u.store_id as u_store_id',
+      'u.name as u_name',
+      'u.phone as u_phone',
+      'u.email as u_email',
+      'u.role as u_role',
+      'u.password_hash as u_password_hash',
+      'u.pin_hash as u_pin_hash',
+      'u.status as u_status',
+      'u.pin_failures as u_pin_failures',
+      'u.created_at as u_created_at',
+      'u.updated_at as u_updated_at',
+    ])
+    .where('s.id_hash', '=', idHash)
+    .where('s.expires_at', '>', now),
 );
 
 export class SessionRepository {
@@ -18,8 +39,42 @@ export class SessionRepository {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
-  async findLive(idHash: string, now: number): Promise<Session | undefined> {
-    return findLiveQuery.first(this.db, this.dialect, idHash, now);
+  /** A session that has not expired, with the person it belongs to (whatever that person's status). */
+  async findLive(idHash: string, now: number): Promise<{ session: Session; user: User } | undefined> {
+    const row = await findLiveQuery.first(this.db, this.dialect, idHash, now);
+    if (!row) return undefined;
+    const {
+      u_id,
+      u_merchant_id,
+      u_store_id,
+      u_name,
+      u_phone,
+      u_email,
+      u_role,
+      u_password_hash,
+      u_pin_hash,
+      u_status,
+      u_pin_failures,
+      u_created_at,
+      u_updated_at,
+      ...session
+    } = row;
+    const user: User = {
+      id: u_id,
+      merchant_id: u_merchant_id,
+      store_id: u_store_id,
+      name: u_name,
+      phone: u_phone,
+      email: u_email,
+      role: u_role,
+      password_hash: u_password_hash,
+      pin_hash: u_pin_hash,
+      status: u_status,
+      pin_failures: u_pin_failures,
+      created_at: u_created_at,
+      updated_at: u_updated_at,
+    };
+    return { session, user };
   }
 
   async touch(idHash: string, now: number, expiresAt: number): Promise<void> {
