@@ -5,6 +5,7 @@ import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kys
 import pg from 'pg';
 import { WalCheckpointer } from './checkpointer.ts';
 import { WalGroupCommit } from './group-commit.ts';
+import { postgresStatementName } from './repositories/prepared.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -127,10 +128,25 @@ function withStatementCache(native: SQLite.Database, onWrite: () => void): SQLit
   });
 }
 
+/**
+ * Runs prepared queries (repositories/prepared.ts) as named statements: each connection parses and plans
+ * such a text once, then only binds and executes it. Those are the few short statements every sale runs,
+ * keyed lookups for which a generic plan is the right one; every other query stays unnamed and is planned
+ * for its values, as before.
+ */
+class NamingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this forwards them all.
+  override query(config: any, values?: any, callback?: any): any {
+    const name = typeof config === 'string' ? postgresStatementName(config) : undefined;
+    if (name && Array.isArray(values)) return super.query({ name, text: config, values }, callback);
+    return super.query(config, values, callback);
+  }
+}
+
 function openPostgres(url: string, max: number): Db {
   // JIT compiles every execution of a parameterised plan estimated above jit_above_cost anew: 7 ms on a
   // cashier's records page, seconds on an unbounded sum (docs/performance.md). Our queries are short.
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000, options: '-c jit=off', Client: NamingClient });
   // A client losing its server (a restart) must not crash the process: idle ones report on the pool,
   // ones checked out mid-transaction on themselves. Their query fails (503) and the next one reconnects.
   pool.on('error', () => {});

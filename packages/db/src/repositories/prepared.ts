@@ -65,10 +65,22 @@ function markers(value: unknown, next: { index: number }): unknown {
   return marker;
 }
 
+const postgresNames = new Map<string, string>();
+
+/** Our prepared texts get a name, so each PostgreSQL connection parses and plans them once (connect.ts). */
+function namedOnPostgres(sql: string): void {
+  if (!postgresNames.has(sql)) postgresNames.set(sql, `pd_${postgresNames.size}`);
+}
+
+/** The server-side statement name of a prepared query's text; undefined for every other text. */
+export function postgresStatementName(sql: string): string | undefined {
+  return postgresNames.get(sql);
+}
+
 export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: A) => Compilable<O>): PreparedQuery<A, O> {
   const cache = new Map<string, Compiled>();
 
-  const compile = (db: Executor, key: string, args: A): Compiled => {
+  const compile = (db: Executor, dialect: Dialect, key: string, args: A): Compiled => {
     const hit = cache.get(key);
     if (hit) return hit;
     const counter = { index: 0 };
@@ -78,6 +90,7 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
     const used = new Set(sources.flatMap((s) => ('arg' in s ? [s.arg] : [])));
     if (used.size !== counter.index) throw new Error(`prepared query lost an argument (it must be used as it is): ${sql}`);
     const compiled = { sql, sources };
+    if (dialect === 'postgres') namedOnPostgres(sql);
     // Bounded, though shapes are few: an IN list is the only thing that varies, and only by length.
     if (cache.size >= 200) cache.clear();
     cache.set(key, compiled);
@@ -86,7 +99,7 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
 
   const run = (db: Executor, dialect: Dialect, args: A) => {
     const values: unknown[] = [];
-    const { sql, sources } = compile(db, dialect + walk(args, values), args);
+    const { sql, sources } = compile(db, dialect, dialect + walk(args, values), args);
     return db.executeQuery<O>(
       CompiledQuery.raw(
         sql,
