@@ -117,16 +117,16 @@ function outTradeNo(now: number): string {
   return `PD${stamp}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
 }
 
-/**
- * Taking money (ARCHITECTURE §5). Rows are committed before any channel is called, so a crash can only
- * leave a payment "pending" (which the worker settles by query), never money taken with no record.
- */
 /** The outbox ids of a payment's first re-query and its close at expiry (watchJobs). */
 const watchJobIds = (paymentId: string): [string, string] => [`${paymentId}.expire`, `${paymentId}.requery`];
 
 /** A checkout's order id is taken already: a retry, to be judged against the stored order. */
 class OrderExists extends Error {}
 
+/**
+ * Taking money (ARCHITECTURE §5). Rows are committed before any channel is called, so a crash can only
+ * leave a payment "pending" (which the worker settles by query), never money taken with no record.
+ */
 export class PaymentService {
   constructor(
     private readonly ctx: AppContext,
