@@ -279,8 +279,8 @@ for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [wh
       notes: [
         `A checkout is POST /api/checkout: the order, the payment, its events and outbox rows committed, the simulator called and its "paid" applied, in one request; load from autocannon in a separate process, ${connections} connections for ${seconds} s.`,
         dialect === 'sqlite'
-          ? 'Durability: an acknowledged request survives a power cut in both. The ceiling: SQLite WAL with synchronous=FULL (each COMMIT fsyncs on the event loop). Paydesk: WAL with synchronous=NORMAL plus group commit: before any answer leaves, and before the channel is called, one fsync of the WAL on the thread pool covers every commit made so far (packages/db/src/group-commit.ts), so the event loop never waits for the disk and concurrent requests share flushes.'
-          : 'Durability: PostgreSQL 15 defaults (fsync on, synchronous_commit on); pools of 10 connections in both.',
+          ? 'Durability: an acknowledged request survives a power cut in both. The ceiling: SQLite WAL with synchronous=FULL (each COMMIT fsyncs on the event loop). Paydesk: WAL with synchronous=NORMAL plus group commit: before any answer leaves, and before the channel is called, one fsync of the WAL on the thread pool covers every commit made so far (packages/db/src/group-commit.ts), so the event loop never waits for the disk and concurrent requests share flushes; checkpoints run on a second connection in a worker thread (packages/db/src/checkpointer.ts).'
+          : "Durability: PostgreSQL 15 defaults (fsync on, synchronous_commit on); pools of 10 connections in both. Paydesk runs the checkout's statements as named (server-side prepared) statements; the ceiling sends unnamed ones.",
         `Acknowledged (201) ${acknowledged}; succeeded code payments found in the database afterwards ${run.verified}; errors ${run.load.errors}; non-2xx ${run.load.non2xx}.`,
       ],
     });
