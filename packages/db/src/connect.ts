@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { WalCheckpointer } from './checkpointer.ts';
 import { WalGroupCommit } from './group-commit.ts';
@@ -104,28 +104,29 @@ function slowQueryLog(): LogConfig | undefined {
  * Kysely's SQLite driver prepares every statement (BEGIN and COMMIT too) on every call, which costs more
  * than running it. Our queries are a fixed set of texts, so prepared statements are kept by their SQL.
  * Preparing is also where each execution can be seen: `onWrite` hears of every statement that may write.
+ * The driver needs only `prepare` and `close`, so it gets exactly those (a Proxy of the whole database
+ * object cost a closure or a bound function on every statement).
  */
-function withStatementCache(native: SQLite.Database, onWrite: () => void): SQLite.Database {
+function withStatementCache(native: SQLite.Database, onWrite: () => void): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
-  return new Proxy(native, {
-    get(target, prop, receiver) {
-      if (prop !== 'prepare') {
-        const value = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
+  return {
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = native.prepare(sql);
+        // Bounded: ad-hoc texts (filters with IN lists) must not grow the cache without end.
+        if (cache.size >= 2000) cache.clear();
+        cache.set(sql, statement);
       }
-      return (sql: string) => {
-        if (!/^\s*select\b/i.test(sql)) onWrite();
-        let statement = cache.get(sql);
-        if (!statement) {
-          statement = target.prepare(sql);
-          // Bounded: ad-hoc texts (filters with IN lists) must not grow the cache without end.
-          if (cache.size >= 2000) cache.clear();
-          cache.set(sql, statement);
-        }
-        return statement;
-      };
+      // Only a pure read is not counted: COMMIT must count, or a durable() that began inside the
+      // transaction would cover its statements but not their commit.
+      if (!(statement.reader && statement.readonly)) onWrite();
+      return statement;
     },
-  });
+    close() {
+      native.close();
+    },
+  };
 }
 
 /**
