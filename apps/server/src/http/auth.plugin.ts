@@ -60,7 +60,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     if (token) {
       const found = await sessions.resolve(token);
       if (found?.user.status === 'active') {
-        const { session, user } = found;
+        const { session, user, station } = found;
         request.session = session;
         request.user = user;
         request.actor = {
@@ -68,7 +68,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
           userId: user.id,
           role: user.role,
           storeId: user.store_id,
-          stationId: session.station_id,
+          station,
         };
       }
     }

@@ -7,7 +7,8 @@ export interface Actor {
   role: Role;
   /** The store a manager or cashier belongs to; null for an owner. */
   storeId: string | null;
-  stationId: string | null;
+  /** The station this session is open at (read with the session; null when none, or it is gone). */
+  station: { id: string; storeId: string } | null;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -166,8 +166,8 @@ export class PaymentService {
     }
     if (!isValidAmountFen(total)) throw new DomainError('AMOUNT_INVALID');
     if (total > this.maxPaymentFen) throw new DomainError('AMOUNT_OVER_LIMIT');
-    const station = actor.stationId ? await this.ctx.repos.stations.findById(actor.merchantId, actor.stationId) : undefined;
-    const storeId = station?.store_id ?? actor.storeId;
+    const station = actor.station;
+    const storeId = station?.storeId ?? actor.storeId;
     if (!storeId) throw new DomainError('STATION_REQUIRED');
     const now = this.ctx.now();
     const order: Order = {
@@ -467,7 +467,7 @@ export class PaymentService {
     requirePermission(actor, 'payment.read');
     const payment = await this.mustFind(actor.merchantId, id);
     assertStoreVisible(actor, payment.store_id);
-    if (actor.role === 'cashier' && payment.cashier_id !== actor.userId && payment.station_id !== actor.stationId)
+    if (actor.role === 'cashier' && payment.cashier_id !== actor.userId && payment.station_id !== actor.station?.id)
       throw new DomainError('NOT_FOUND');
     const [events, refunds, order] = await Promise.all([
       this.ctx.repos.payments.events(actor.merchantId, id),

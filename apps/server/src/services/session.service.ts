@@ -1,4 +1,4 @@
-import type { Session, User } from '@paydesk/db';
+import type { LiveSession, Session, User } from '@paydesk/db';
 import type { AppContext } from '../context.ts';
 import { randomToken, sha256 } from '../crypto/tokens.ts';
 
@@ -37,7 +37,7 @@ export class SessionService {
   }
 
   /** The live session of a cookie token, with its person (the caller decides what a disabled one may do). */
-  async resolve(token: string): Promise<{ session: Session; user: User } | undefined> {
+  async resolve(token: string): Promise<LiveSession | undefined> {
     const now = this.ctx.now();
     const found = await this.ctx.repos.sessions.findLive(sha256(token), now);
     if (found && now - found.session.last_seen_at > touchEveryMs) {

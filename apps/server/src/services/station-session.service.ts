@@ -73,8 +73,8 @@ export class StationSessionService {
   }
 
   private async currentStation(actor: Actor) {
-    if (!actor.stationId) throw new DomainError('STATION_REQUIRED');
-    const station = await this.ctx.repos.stations.findById(actor.merchantId, actor.stationId);
+    if (!actor.station) throw new DomainError('STATION_REQUIRED');
+    const station = await this.ctx.repos.stations.findById(actor.merchantId, actor.station.id);
     if (!station) throw new DomainError('STATION_REQUIRED');
     return station;
   }

@@ -36,9 +36,18 @@ export class SimulatorGateway {
 
   constructor(private readonly ctx: AppContext) {}
 
+  /** Derived keys, kept: both ends of every simulator call need the merchant's key. */
+  private readonly keys = new Map<string, Buffer>();
+
   /** Each merchant's simulator key, derived from the server secret: nothing to store, nothing to leak. */
   key(merchantId: string): Buffer {
-    return createHmac('sha256', this.ctx.secrets.rawKey).update(`simulator-key\0${merchantId}`).digest();
+    let key = this.keys.get(merchantId);
+    if (!key) {
+      key = createHmac('sha256', this.ctx.secrets.rawKey).update(`simulator-key\0${merchantId}`).digest();
+      if (this.keys.size >= 10_000) this.keys.clear();
+      this.keys.set(merchantId, key);
+    }
+    return key;
   }
 
   failNextCalls(merchantId: string, count: number): void {

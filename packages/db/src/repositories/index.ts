@@ -41,4 +41,5 @@ export function repositories(db: Executor, dialect: Dialect) {
 export type Repositories = ReturnType<typeof repositories>;
 export type { IdempotencyRecord } from './idempotency.repository.ts';
 export type { PaymentFilter } from './payment.repository.ts';
+export type { LiveSession } from './session.repository.ts';
 export type { Executor };

@@ -3,13 +3,15 @@ import type { Session, User } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
-// Every signed-in request reads its session and its person: one statement (prepared.ts). The person's
-// columns come prefixed, as both tables have ids, merchants and timestamps.
+// Every signed-in request reads its session, its person and the station it is open at: one statement
+// (prepared.ts). The person's columns come prefixed, as both tables have ids, merchants and timestamps.
 const findLiveQuery = prepared((db, idHash: string, now: number) =>
   db
     .selectFrom('sessions as s')
     .innerJoin('users as u', (join) => join.onRef('u.merchant_id', '=', 's.merchant_id').onRef('u.id', '=', 's.user_id'))
+    .leftJoin('stations as st', (join) => join.onRef('st.merchant_id', '=', 's.merchant_id').onRef('st.id', '=', 's.station_id'))
     .selectAll('s')
+    .select(['st.id as st_id', 'st.store_id as st_store_id'])
     .select([
       'u.id as u_id',
       'u.merchant_id as u_merchant_id',
@@ -29,6 +31,12 @@ const findLiveQuery = prepared((db, idHash: string, now: number) =>
     .where('s.expires_at', '>', now),
 );
 
+export interface LiveSession {
+  session: Session;
+  user: User;
+  station: { id: string; storeId: string } | null;
+}
+
 export class SessionRepository {
   constructor(
     private readonly db: Executor,
@@ -39,11 +47,16 @@ export class SessionRepository {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
-  /** A session that has not expired, with the person it belongs to (whatever that person's status). */
-  async findLive(idHash: string, now: number): Promise<{ session: Session; user: User } | undefined> {
+  /**
+   * A session that has not expired, with the person it belongs to (whatever that person's status) and
+   * the station it is open at, if it is and that station still exists.
+   */
+  async findLive(idHash: string, now: number): Promise<LiveSession | undefined> {
     const row = await findLiveQuery.first(this.db, this.dialect, idHash, now);
     if (!row) return undefined;
     const {
+      st_id,
+      st_store_id,
       u_id,
       u_merchant_id,
       u_store_id,
@@ -74,7 +87,7 @@ export class SessionRepository {
       created_at: u_created_at,
       updated_at: u_updated_at,
     };
-    return { session, user };
+    return { session, user, station: st_id && st_store_id ? { id: st_id, storeId: st_store_id } : null };
   }
 
   async touch(idHash: string, now: number, expiresAt: number): Promise<void> {
