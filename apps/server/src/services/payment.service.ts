@@ -112,9 +112,16 @@ function newPaymentRow(
   };
 }
 
+/** The China-time second as yyyyMMddHHmmss, formatted once a second rather than for every payment. */
+const chinaSecond = { second: Number.NaN, text: '' };
+
 function outTradeNo(now: number): string {
-  const stamp = new Date(now + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `PD${stamp}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
+  const second = Math.floor(now / 1000);
+  if (second !== chinaSecond.second) {
+    chinaSecond.second = second;
+    chinaSecond.text = new Date(now + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  }
+  return `PD${chinaSecond.text}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
 }
 
 /** The outbox ids of a payment's first re-query and its close at expiry (watchJobs). */

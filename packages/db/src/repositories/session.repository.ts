@@ -54,39 +54,35 @@ export class SessionRepository {
   async findLive(idHash: string, now: number): Promise<LiveSession | undefined> {
     const row = await findLiveQuery.first(this.db, this.dialect, idHash, now);
     if (!row) return undefined;
-    const {
-      st_id,
-      st_store_id,
-      u_id,
-      u_merchant_id,
-      u_store_id,
-      u_name,
-      u_phone,
-      u_email,
-      u_role,
-      u_password_hash,
-      u_pin_hash,
-      u_status,
-      u_pin_failures,
-      u_created_at,
-      u_updated_at,
-      ...session
-    } = row;
-    const user: User = {
-      id: u_id,
-      merchant_id: u_merchant_id,
-      store_id: u_store_id,
-      name: u_name,
-      phone: u_phone,
-      email: u_email,
-      role: u_role,
-      password_hash: u_password_hash,
-      pin_hash: u_pin_hash,
-      status: u_status,
-      pin_failures: u_pin_failures,
-      created_at: u_created_at,
-      updated_at: u_updated_at,
+    // Built field by field: an object rest (`...session`) takes a slow generic path on every request.
+    const session: Session = {
+      id_hash: row.id_hash,
+      merchant_id: row.merchant_id,
+      user_id: row.user_id,
+      station_id: row.station_id,
+      csrf_token: row.csrf_token,
+      created_at: row.created_at,
+      last_seen_at: row.last_seen_at,
+      expires_at: row.expires_at,
+      ip: row.ip,
+      user_agent: row.user_agent,
     };
+    const user: User = {
+      id: row.u_id,
+      merchant_id: row.u_merchant_id,
+      store_id: row.u_store_id,
+      name: row.u_name,
+      phone: row.u_phone,
+      email: row.u_email,
+      role: row.u_role,
+      password_hash: row.u_password_hash,
+      pin_hash: row.u_pin_hash,
+      status: row.u_status,
+      pin_failures: row.u_pin_failures,
+      created_at: row.u_created_at,
+      updated_at: row.u_updated_at,
+    };
+    const { st_id, st_store_id } = row;
     return { session, user, station: st_id && st_store_id ? { id: st_id, storeId: st_store_id } : null };
   }
 
