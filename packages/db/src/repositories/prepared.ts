@@ -91,7 +91,7 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
     if (used.size !== counter.index) throw new Error(`prepared query lost an argument (it must be used as it is): ${sql}`);
     const compiled = { sql, sources };
     if (dialect === 'postgres') namedOnPostgres(sql);
-    // Bounded, though shapes are few: an IN list is the only thing that varies, and only by length.
+    // Bounded, though shapes are few: IN lists vary by length, rows and patches by which columns they set.
     if (cache.size >= 200) cache.clear();
     cache.set(key, compiled);
     return compiled;
