@@ -1,9 +1,10 @@
 /**
  * Checkout throughput: create the payment for an order and have the simulator settle it at once, the
  * result committed before the answer, at 50 concurrent connections; beside a bare Fastify route doing a
- * 3-row transaction on the same database, measured in the same run.
+ * 3-row transaction on the same database, measured in the same run: they take turns over several rounds
+ * (fresh databases each) and the figures are medians, as the machine's speed drifts within minutes.
  *
- *   npx tsx bench/checkout.bench.ts [--db sqlite|postgres|both] [--seconds 10] [--connections 50] [--no-record] [--quick]
+ *   npx tsx bench/checkout.bench.ts [--db sqlite|postgres|both] [--seconds 10] [--connections 50] [--rounds 3] [--no-record] [--quick]
  *                                   [--cpu-prof DIR]   (V8 CPU profile of the Paydesk server, to find the cost)
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://paydesk:paydesk@127.0.0.1:5432/paydesk, a role that
@@ -30,6 +31,7 @@ const seconds = Number(flag('seconds', quick ? '2' : '10'));
 const connections = Number(flag('connections', '50'));
 const which = flag('db', 'both');
 const cpuProfDir = flag('cpu-prof', '');
+const rounds = Number(flag('rounds', quick ? '1' : '3'));
 const root = path.resolve(import.meta.dirname, '..');
 const secretKey = '22'.repeat(32);
 
@@ -233,59 +235,84 @@ async function countSucceeded(dialect: string, dir: string, url: string | undefi
 }
 
 const machine = startMachine();
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 const scenarios = [];
 for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [which as 'sqlite' | 'postgres']) {
-  const dir = mkdtempSync(path.join(tmpdir(), `paydesk-bench-${dialect}-`));
-  try {
-    const ceil = await ceiling(dialect, dir);
-    const run = await paydesk(dialect, dir);
-    const acknowledged = run.load.statuses['201'] ?? 0;
-    const figures: Figure[] = [
-      {
-        label: `checkouts per second (${connections} connections)`,
-        value: Math.round(run.load.rps),
-        unit: '/s',
-        target: { op: '>=', value: Math.round(ceil.rps / 2) },
-        baseline: { label: 'bare Fastify + 3-row transaction', value: Math.round(ceil.rps) },
-      },
-      {
-        label: 'ratio to the ceiling',
-        value: Math.round((run.load.rps / ceil.rps) * 100) / 100,
-        unit: '×',
-        target: { op: '>=', value: 0.5 },
-      },
-      {
-        label: 'p99 latency',
-        value: run.load.p99,
-        unit: 'ms',
-        target: { op: '<=', value: 50 },
-        baseline: { label: 'ceiling p99', value: ceil.p99 },
-      },
-      { label: 'p50 latency', value: run.load.p50, unit: 'ms', baseline: { label: 'ceiling p50', value: ceil.p50 } },
-      {
-        label: `server CPU time per request (Node${dialect === 'postgres' ? ' + PostgreSQL' : ''})`,
-        value: run.load.cpuMsPerRequest ?? 0,
-        unit: 'ms',
-        baseline: { label: 'ceiling', value: ceil.cpuMsPerRequest ?? 0 },
-      },
-    ];
-    const line = `[${dialect}] checkout ${run.load.rps.toFixed(0)}/s p99 ${run.load.p99} ms ${run.load.cpuMsPerRequest} CPU ms/req; ceiling ${ceil.rps.toFixed(0)}/s p99 ${ceil.p99} ms ${ceil.cpuMsPerRequest} CPU ms/req; acknowledged ${acknowledged}, verified ${run.verified}, errors ${run.load.errors}, non-2xx ${run.load.non2xx}`;
-    console.log(line);
-    scenarios.push({
-      key: `checkout-${dialect}`,
-      title: `Checkout on ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
-      command: commandLine(),
-      figures,
-      notes: [
-        `A checkout is POST /api/checkout: the order, the payment, its events and outbox rows committed, the simulator called and its "paid" applied, in one request; load from autocannon in a separate process, ${connections} connections for ${seconds} s.`,
-        dialect === 'sqlite'
-          ? 'Durability: an acknowledged request survives a power cut in both. The ceiling: SQLite WAL with synchronous=FULL (each COMMIT fsyncs on the event loop). Paydesk: WAL with synchronous=NORMAL plus group commit: before any answer leaves, and before the channel is called, one fsync of the WAL on the thread pool covers every commit made so far (packages/db/src/group-commit.ts), so the event loop never waits for the disk and concurrent requests share flushes; checkpoints run on a second connection in a worker thread (packages/db/src/checkpointer.ts).'
-          : "Durability: PostgreSQL 15 defaults (fsync on, synchronous_commit on); pools of 10 connections in both. Paydesk runs the checkout's statements as named (server-side prepared) statements; the ceiling sends unnamed ones.",
-        `Acknowledged (201) ${acknowledged}; succeeded code payments found in the database afterwards ${run.verified}; errors ${run.load.errors}; non-2xx ${run.load.non2xx}.`,
-      ],
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // Ceiling and Paydesk take turns, each round on fresh databases: on a shared machine the speed drifts
+  // within minutes, and a ratio means something only between measurements taken side by side.
+  const measured: { ceil: Load; run: Load; verified: number }[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const dir = mkdtempSync(path.join(tmpdir(), `paydesk-bench-${dialect}-`));
+    try {
+      const ceil = await ceiling(dialect, dir);
+      const { load: run, verified } = await paydesk(dialect, dir);
+      measured.push({ ceil, run, verified });
+      console.log(
+        `[${dialect} ${round + 1}/${rounds}] checkout ${run.rps.toFixed(0)}/s p99 ${run.p99} ms ${run.cpuMsPerRequest} CPU ms/req; ` +
+          `ceiling ${ceil.rps.toFixed(0)}/s p99 ${ceil.p99} ms ${ceil.cpuMsPerRequest} CPU ms/req; ratio ${round2(run.rps / ceil.rps)}; ` +
+          `acknowledged ${run.statuses['201'] ?? 0}, verified ${verified}, errors ${run.errors}, non-2xx ${run.non2xx}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  const of = (pick: (m: (typeof measured)[number]) => number) => median(measured.map(pick));
+  const ceilRps = of((m) => m.ceil.rps);
+  const figures: Figure[] = [
+    {
+      label: `checkouts per second (${connections} connections), median of ${rounds}`,
+      value: Math.round(of((m) => m.run.rps)),
+      unit: '/s',
+      target: { op: '>=', value: Math.round(ceilRps / 2) },
+      baseline: { label: 'bare Fastify + 3-row transaction', value: Math.round(ceilRps) },
+    },
+    {
+      label: 'ratio to the ceiling of the same round, median',
+      value: round2(of((m) => m.run.rps / m.ceil.rps)),
+      unit: '×',
+      target: { op: '>=', value: 0.5 },
+    },
+    {
+      label: 'p99 latency, median',
+      value: of((m) => m.run.p99),
+      unit: 'ms',
+      target: { op: '<=', value: 50 },
+      baseline: { label: 'ceiling p99', value: of((m) => m.ceil.p99) },
+    },
+    {
+      label: 'p50 latency, median',
+      value: of((m) => m.run.p50),
+      unit: 'ms',
+      baseline: { label: 'ceiling p50', value: of((m) => m.ceil.p50) },
+    },
+    {
+      label: `server CPU time per request (Node${dialect === 'postgres' ? ' + PostgreSQL' : ''}), median`,
+      value: round2(of((m) => m.run.cpuMsPerRequest ?? 0)),
+      unit: 'ms',
+      baseline: { label: 'ceiling', value: round2(of((m) => m.ceil.cpuMsPerRequest ?? 0)) },
+    },
+  ];
+  scenarios.push({
+    key: `checkout-${dialect}`,
+    title: `Checkout on ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+    command: commandLine(),
+    figures,
+    notes: [
+      `A checkout is POST /api/checkout: the order, the payment, its events and outbox rows committed, the simulator called and its "paid" applied, in one request; load from autocannon in a separate process, ${connections} connections for ${seconds} s, ${rounds} rounds of ceiling then Paydesk on fresh databases; figures are medians over the rounds.`,
+      `Rounds (Paydesk / ceiling, checkouts per second): ${measured.map((m) => `${Math.round(m.run.rps)} / ${Math.round(m.ceil.rps)} (${round2(m.run.rps / m.ceil.rps)})`).join('; ')}.`,
+      dialect === 'sqlite'
+        ? 'Durability: an acknowledged request survives a power cut in both. The ceiling: SQLite WAL with synchronous=FULL (each COMMIT fsyncs on the event loop). Paydesk: WAL with synchronous=NORMAL plus group commit: before any answer leaves, and before the channel is called, one fsync of the WAL on the thread pool covers every commit made so far (packages/db/src/group-commit.ts), so the event loop never waits for the disk and concurrent requests share flushes; checkpoints run on a second connection in a worker thread (packages/db/src/checkpointer.ts).'
+        : "Durability: PostgreSQL 15 defaults (fsync on, synchronous_commit on); pools of 10 connections in both. Paydesk runs the checkout's statements as named (server-side prepared) statements; the ceiling sends unnamed ones.",
+      `Acknowledged (201) ${measured.map((m) => m.run.statuses['201'] ?? 0).join(', ')}; succeeded code payments found in the database afterwards ${measured.map((m) => m.verified).join(', ')}; errors ${measured.map((m) => m.run.errors).join(', ')}; non-2xx ${measured.map((m) => m.run.non2xx).join(', ')}.`,
+    ],
+  });
 }
 if (!quick && !args.includes('--no-record')) record(scenarios.map((s) => ({ ...s, machine: machine.finish() })));
