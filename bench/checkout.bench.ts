@@ -18,7 +18,7 @@ import path from 'node:path';
 import { openDatabase } from '@paydesk/db';
 import { insertPayerCodes } from '../test/support/payer-codes.ts';
 import { freshPgDatabase } from './lib/pg-database.ts';
-import { commandLine, type Figure, record, startMachine } from './lib/record.ts';
+import { commandLine, type Figure, median, record, round2, startMachine } from './lib/record.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -32,6 +32,7 @@ const connections = Number(flag('connections', '50'));
 const which = flag('db', 'both');
 const cpuProfDir = flag('cpu-prof', '');
 const rounds = Number(flag('rounds', quick ? '1' : '3'));
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${flag('rounds', '')}`);
 const root = path.resolve(import.meta.dirname, '..');
 const secretKey = '22'.repeat(32);
 
@@ -235,15 +236,6 @@ async function countSucceeded(dialect: string, dir: string, url: string | undefi
 }
 
 const machine = startMachine();
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 const scenarios = [];
 for (const dialect of which === 'both' ? (['sqlite', 'postgres'] as const) : [which as 'sqlite' | 'postgres']) {
   // Ceiling and Paydesk take turns, each round on fresh databases: on a shared machine the speed drifts

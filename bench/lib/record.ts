@@ -76,7 +76,7 @@ export function gitCommit(root = repoRoot): string {
   }
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Call at the start of a run; `finish()` adds the end load and the date. */
 export function startMachine(): { finish(): Machine } {
