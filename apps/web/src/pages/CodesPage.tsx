@@ -1,6 +1,6 @@
 import { CloudUploadOutlined, EyeOutlined, LinkOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import { can } from '@paydesk/domain';
-import { Alert, App, Button, Flex, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -25,6 +25,7 @@ import { PrintCardModal } from '../components/codes/PrintCardModal.tsx';
 import { UploadCodeModal } from '../components/codes/UploadCodeModal.tsx';
 import { formatTime } from '../components/format.ts';
 import { LoadError } from '../components/LoadError.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { useLoad } from '../components/useLoad.ts';
 import { useRequiredSession } from '../session/SessionContext.tsx';
 
@@ -98,12 +99,9 @@ export function CodesPage() {
 
   return (
     <div data-testid="codes-page">
-      <Flex justify="space-between" align="center" wrap gap={16} style={{ marginBottom: 8 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('codes.title')}
-        </Typography.Title>
+      <PageHeader title={t('codes.title')}>
         {canManage && (
-          <Space wrap>
+          <>
             <Button
               type="primary"
               size="large"
@@ -121,9 +119,9 @@ export function CodesPage() {
                 {t('codes.bindWizard')}
               </Button>
             )}
-          </Space>
+          </>
         )}
-      </Flex>
+      </PageHeader>
       <Typography.Paragraph type="secondary">{t('codes.intro')}</Typography.Paragraph>
       {!canManage && (
         <Alert type="info" showIcon title={t('codes.cashierHint')} style={{ marginBottom: 16 }} data-testid="codes-readonly" />

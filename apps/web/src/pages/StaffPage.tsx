@@ -7,6 +7,7 @@ import { api } from '../api/endpoints.ts';
 import type { Staff } from '../api/types.ts';
 import { formatTime } from '../components/format.ts';
 import { LoadError } from '../components/LoadError.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { AddStaffModal, EditStaffModal, ResetSecretModal } from '../components/StaffModals.tsx';
 import { useLoad } from '../components/useLoad.ts';
 import { useRequiredSession } from '../session/SessionContext.tsx';
@@ -59,14 +60,11 @@ export function StaffPage() {
 
   return (
     <div data-testid="staff-page">
-      <Flex justify="space-between" align="center" wrap gap={16} style={{ marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('staff.title')}
-        </Typography.Title>
+      <PageHeader title={t('staff.title')}>
         <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'add' })} data-testid="staff-add">
           {t('staff.add')}
         </Button>
-      </Flex>
+      </PageHeader>
       {me.role === 'manager' && <Alert type="info" showIcon title={t('staff.managerHint')} style={{ marginBottom: 16 }} />}
       {loaded.error && <LoadError message={loaded.error} onRetry={() => void loaded.reload()} />}
       <Table<Staff>

@@ -8,6 +8,7 @@ import type { Station, Store } from '../api/types.ts';
 import { formatTime } from '../components/format.ts';
 import { LoadError } from '../components/LoadError.tsx';
 import { TextFieldsModal } from '../components/NameModal.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { useLoad } from '../components/useLoad.ts';
 import { useRequiredSession } from '../session/SessionContext.tsx';
 
@@ -45,16 +46,13 @@ export function StoresPage() {
 
   return (
     <div data-testid="stores-page">
-      <Flex justify="space-between" align="center" wrap gap={16} style={{ marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('stores.title')}
-        </Typography.Title>
+      <PageHeader title={t('stores.title')}>
         {canManageStores && (
           <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'store' })} data-testid="store-add">
             {t('stores.add')}
           </Button>
         )}
-      </Flex>
+      </PageHeader>
       {role === 'manager' && <Alert type="info" showIcon title={t('stores.managerHint')} style={{ marginBottom: 16 }} />}
       {loaded.error && <LoadError message={loaded.error} onRetry={() => void loaded.reload()} />}
       {loaded.loading && !loaded.data ? (

@@ -1,11 +1,12 @@
 import { formatFen } from '@paydesk/domain';
-import { DatePicker, Flex, Select, Table, Typography } from 'antd';
+import { DatePicker, Select, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/endpoints.ts';
 import { type DailyReport, reportsApi } from '../../api/payments.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useRequiredSession } from '../../session/SessionContext.tsx';
 import { TotalsCards } from './TotalsCards.tsx';
@@ -64,32 +65,27 @@ export function DailyReportPage() {
 
   return (
     <div data-testid="report-page">
-      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('reports.title')}
-        </Typography.Title>
-        <Flex gap={8} wrap>
-          {choosesStore && (
-            <Select
-              size="large"
-              style={{ minWidth: 200 }}
-              value={storeId}
-              onChange={setStoreId}
-              options={[{ value: '', label: t('reports.allStores') }, ...(stores.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
-              data-testid="report-store"
-            />
-          )}
-          <DatePicker
-            picker="month"
+      <PageHeader title={t('reports.title')}>
+        {choosesStore && (
+          <Select
             size="large"
-            allowClear={false}
-            value={month}
-            disabledDate={(d) => d.isAfter(dayjs(), 'month')}
-            onChange={(d) => d && setMonth(d.startOf('month'))}
-            data-testid="report-month"
+            style={{ minWidth: 200 }}
+            value={storeId}
+            onChange={setStoreId}
+            options={[{ value: '', label: t('reports.allStores') }, ...(stores.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+            data-testid="report-store"
           />
-        </Flex>
-      </Flex>
+        )}
+        <DatePicker
+          picker="month"
+          size="large"
+          allowClear={false}
+          value={month}
+          disabledDate={(d) => d.isAfter(dayjs(), 'month')}
+          onChange={(d) => d && setMonth(d.startOf('month'))}
+          data-testid="report-month"
+        />
+      </PageHeader>
       <Typography.Paragraph type="secondary">{t('reports.intro')}</Typography.Paragraph>
 
       <TotalsCards totals={report.data?.totals ?? null} testIdPrefix="report" />

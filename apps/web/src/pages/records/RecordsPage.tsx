@@ -17,6 +17,7 @@ import {
 } from '../../api/payments.ts';
 import { formatTime } from '../../components/format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
 import { methodLabel, PaymentStatusTag } from '../../components/payments/labels.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useRequiredSession } from '../../session/SessionContext.tsx';
@@ -201,19 +202,14 @@ export function RecordsPage() {
 
   return (
     <div data-testid="records-page">
-      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('records.title')}
-        </Typography.Title>
-        <Flex gap={8} wrap>
-          <Button icon={<DownloadOutlined />} href={paymentUrls.export('csv', filter)} data-testid="export-csv">
-            {t('records.exportCsv')}
-          </Button>
-          <Button icon={<DownloadOutlined />} href={paymentUrls.export('xlsx', filter)} data-testid="export-xlsx">
-            {t('records.exportXlsx')}
-          </Button>
-        </Flex>
-      </Flex>
+      <PageHeader title={t('records.title')}>
+        <Button icon={<DownloadOutlined />} href={paymentUrls.export('csv', filter)} data-testid="export-csv">
+          {t('records.exportCsv')}
+        </Button>
+        <Button icon={<DownloadOutlined />} href={paymentUrls.export('xlsx', filter)} data-testid="export-xlsx">
+          {t('records.exportXlsx')}
+        </Button>
+      </PageHeader>
 
       {places.error && <LoadError message={places.error} onRetry={() => void places.reload()} />}
 
