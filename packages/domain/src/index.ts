@@ -1,4 +1,5 @@
 export * from './binding-rules.ts';
+export * from './china-time.ts';
 export * from './codes/index.ts';
 export * from './errors.ts';
 export * from './money.ts';

@@ -1,3 +1,5 @@
+import { chinaUtcOffsetMs } from '@paydesk/domain';
+
 /** How records read to a shop owner and an accountant: Chinese labels, Beijing time. */
 export const methodLabels: Record<string, string> = {
   wechatpay: '微信支付',
@@ -28,12 +30,9 @@ export const statusLabels: Record<string, string> = {
 /** An unknown key (a method added later) still shows something rather than an empty cell. */
 export const labelOf = (labels: Record<string, string>, key: string): string => labels[key] ?? key;
 
-// China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact and needs no ICU data.
-const shanghaiOffsetMs = 8 * 3_600_000;
-
 /** epoch ms → "2026-11-28 10:00:00" in Asia/Shanghai. */
 export function shanghaiTime(ms: number): string {
-  return new Date(ms + shanghaiOffsetMs).toISOString().slice(0, 19).replace('T', ' ');
+  return new Date(ms + chinaUtcOffsetMs).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** epoch ms → "2026-11-28" in Asia/Shanghai. */

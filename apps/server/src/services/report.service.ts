@@ -1,10 +1,8 @@
-import { DomainError } from '@paydesk/domain';
+import { chinaUtcOffsetMs, DomainError } from '@paydesk/domain';
 import type { AppContext } from '../context.ts';
 import { type Actor, recordScope } from './actor.ts';
 
 const dayMs = 86_400_000;
-/** China keeps UTC+8 all year: a shop's day runs from 00:00 to 24:00 Beijing time. */
-const chinaOffsetMs = 8 * 3_600_000;
 const maxDays = 366;
 
 export interface DayTotals {
@@ -36,8 +34,8 @@ export class ReportService {
       throw new DomainError('VALIDATION_FAILED', [{ field: 'to', code: 'VALIDATION_FAILED' }]);
     }
     const rows = await this.ctx.repos.payments.dailyTotals(actor.merchantId, {
-      from: first * dayMs - chinaOffsetMs,
-      to: (last + 1) * dayMs - chinaOffsetMs,
+      from: first * dayMs - chinaUtcOffsetMs,
+      to: (last + 1) * dayMs - chinaUtcOffsetMs,
       storeId,
       cashierId,
     });

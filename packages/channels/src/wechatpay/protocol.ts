@@ -3,6 +3,7 @@
  * adapter and the local gateway speak, so that a field renamed on one side breaks the other at compile time.
  * Amounts are integer fen (`amount.total`), as in Paydesk.
  */
+import { chinaUtcOffsetMs } from '@paydesk/domain';
 
 /** The real hosts: merchant API, the OAuth page a payer's browser visits, and the OAuth token API. */
 export const wechatHosts = {
@@ -145,7 +146,7 @@ export type CodePayFailure = keyof typeof codePayFailures;
  * `Date.parse` reads them back with their offset.
  */
 export function beijingTime(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000 + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+  return `${new Date(Math.floor(ms / 1000) * 1000 + chinaUtcOffsetMs).toISOString().slice(0, 19)}+08:00`;
 }
 
 export function parseRfc3339(text: unknown): number | null {

@@ -1,3 +1,4 @@
+import { chinaUtcOffsetMs } from '@paydesk/domain';
 import { sql } from 'kysely';
 import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, Payment, PaymentEvent, PaymentStatusColumn, Refund } from '../schema.ts';
@@ -28,7 +29,6 @@ export interface DailyTotal {
 }
 
 const dayMs = 86_400_000;
-const chinaOffsetMs = 8 * 3_600_000;
 
 // The statements every sale runs, prepared once (prepared.ts).
 const insertOrderQuery = prepared((db, row: Order) =>
@@ -300,7 +300,7 @@ export class PaymentRepository {
    */
   async dailyTotals(merchantId: string, f: PaymentFilter): Promise<DailyTotal[]> {
     // Literals, not parameters: PostgreSQL must see the same expression in the select and the group by.
-    const day = sql<number>`(created_at + ${sql.lit(chinaOffsetMs)}) / ${sql.lit(dayMs)}`;
+    const day = sql<number>`(created_at + ${sql.lit(chinaUtcOffsetMs)}) / ${sql.lit(dayMs)}`;
     const rows = await this.filtered(merchantId, f)
       .select((eb) => [
         day.as('day'),
