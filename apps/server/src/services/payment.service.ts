@@ -9,9 +9,11 @@ import type {
 import { type CollectionCode, type NewOutboxMessage, newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
 import {
   cashSale,
+  chinaUtcOffsetMs,
   classifyPaymentCode,
   cleanText,
   DomainError,
+  isFinalPayment,
   isLateSuccess,
   isValidAmountFen,
   type PaymentStatus,
@@ -119,7 +121,7 @@ function outTradeNo(now: number): string {
   const second = Math.floor(now / 1000);
   if (second !== chinaSecond.second) {
     chinaSecond.second = second;
-    chinaSecond.text = new Date(now + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+    chinaSecond.text = new Date(now + chinaUtcOffsetMs).toISOString().replace(/\D/g, '').slice(0, 14);
   }
   return `PD${chinaSecond.text}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
 }
@@ -663,7 +665,10 @@ export class PaymentService {
     const from = payment.status as PaymentStatus;
     const move = async (to: PaymentStatus, patch: Parameters<Repositories['payments']['move']>[4]) => {
       if (!paymentSourcesFor(to).includes(from)) return undefined;
-      return repos.payments.move(payment.merchant_id, payment.id, [from], to, patch, now);
+      const moved = await repos.payments.move(payment.merchant_id, payment.id, [from], to, patch, now);
+      // Out of waiting: its watch jobs have nothing left to do, so they end with the move that settled it.
+      if (moved && !isFinalPayment(from) && isFinalPayment(to)) await repos.outbox.finishUnclaimed(watchJobIds(payment.id), now);
+      return moved;
     };
     switch (outcome.state) {
       case 'succeeded': {
@@ -675,7 +680,6 @@ export class PaymentService {
           late_success: late ? 1 : 0,
         });
         if (!moved) return 'raced';
-        if (!late) await repos.outbox.finishUnclaimed(watchJobIds(payment.id), now);
         await this.event(repos, payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late }, actorUserId);
         const orderPaid = !late && (await repos.payments.setOrderStatus(payment.merchant_id, payment.order_id, ['open'], 'paid', now));
         if (payment.binding_id && (await repos.bindings.markVerified(payment.merchant_id, payment.binding_id, now))) {
@@ -699,7 +703,6 @@ export class PaymentService {
       case 'failed': {
         const moved = await move('failed', { failure_code: outcome.reasonCode, failure_reason: outcome.reason });
         if (!moved) return from === 'failed' ? 'unchanged' : 'raced';
-        await repos.outbox.finishUnclaimed(watchJobIds(payment.id), now);
         await this.event(repos, payment, 'failed', { source, code: outcome.reasonCode, reason: outcome.reason }, actorUserId);
         return moved;
       }
@@ -899,7 +902,7 @@ export class PaymentService {
   /**
    * The jobs that settle or close a payment nobody else settles: the first re-query and the close at
    * expiry. Their ids derive from the payment's, so the move that settles it also finishes them in its
-   * own transaction (settleWatch) and the worker never wakes for a payment that needs nothing.
+   * own transaction (applyOnce) and the worker never wakes for a payment that needs nothing.
    */
   private watchJobs(payment: Payment, expiresAt: number, now: number): NewOutboxMessage[] {
     const ids = watchJobIds(payment.id);

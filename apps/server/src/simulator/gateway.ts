@@ -34,10 +34,10 @@ export class SimulatorGateway {
   /** Calls that fail as if the gateway were down, per merchant (a test and training switch, per process). */
   private readonly outages = new Map<string, number>();
 
-  constructor(private readonly ctx: AppContext) {}
-
   /** Derived keys, kept: both ends of every simulator call need the merchant's key. */
   private readonly keys = new Map<string, Buffer>();
+
+  constructor(private readonly ctx: AppContext) {}
 
   /** Each merchant's simulator key, derived from the server secret: nothing to store, nothing to leak. */
   key(merchantId: string): Buffer {
