@@ -99,6 +99,21 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(res.body).toMatchObject({ status: 'failed', method: 'alipay', failureCode: 'NOTENOUGH', failureReason: '余额不足' });
   });
 
+  it('takes a payment code once: a second sale with it, or a code never handed out, fails and pays nothing', async () => {
+    const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
+    expect((await sell(cashier(), 1500, { flow: 'code_pay', authCode: code })).body).toMatchObject({ status: 'succeeded' });
+    const again = await sell(cashier(), 1500, { flow: 'code_pay', authCode: code });
+    expect(again.body).toMatchObject({
+      status: 'failed',
+      failureCode: 'AUTH_CODE_USED',
+      failureReason: '付款码已使用，请让顾客刷新付款码',
+    });
+    const unknown = await sell(cashier(), 1500, { flow: 'code_pay', authCode: '134567890123456789' });
+    expect(unknown.body).toMatchObject({ status: 'failed', failureCode: 'AUTH_CODE_INVALID' });
+    const trades = await t.db.kysely.selectFrom('sim_trades').select(['state', 'payer_code']).where('payer_code', '=', code).execute();
+    expect(trades.map((r) => r.state).sort()).toEqual(['PAYERROR', 'SUCCESS']);
+  });
+
   it('waits for the password, then the re-query settles it', async () => {
     const code = await payerCode(cashier(), 'wechat', { action: 'password' });
     const res = await sell(cashier(), 150000, { flow: 'code_pay', authCode: code });

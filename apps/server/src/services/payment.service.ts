@@ -6,7 +6,16 @@ import type {
   RefundOutcome,
   WalletOrderStart,
 } from '@paydesk/channels';
-import { type CollectionCode, type NewOutboxMessage, newId, type Order, type Payment, type Refund, type Repositories } from '@paydesk/db';
+import {
+  type CollectionCode,
+  type NewOutboxMessage,
+  newId,
+  type Order,
+  type Payment,
+  type PaymentEvent,
+  type Refund,
+  type Repositories,
+} from '@paydesk/db';
 import {
   cashSale,
   chinaUtcOffsetMs,
@@ -241,19 +250,19 @@ export class PaymentService {
       expires_at: expiresAt,
     });
     try {
-      await inTransaction(this.ctx, async (repos) => {
-        if (newOrder && !(await repos.payments.insertOrder(newOrder))) throw new OrderExists();
-        await repos.payments.insertPayment(payment);
-        await this.event(
-          repos,
+      // Written with the payment: however the process dies after this, the worker settles or closes it.
+      const opened = await this.ctx.repos.sales.open({
+        order: newOrder,
+        payment,
+        event: this.eventRow(
           payment,
           'created',
           { flow: input.flow, method, amountFen: amount, payerCode: payment.payer_code_masked },
           actor.userId,
-        );
-        // Written with the payment: however the process dies after this, the worker settles or closes it.
-        await repos.outbox.enqueue(...this.watchJobs(payment, expiresAt, now));
+        ),
+        jobs: this.watchJobs(payment, expiresAt, now),
       });
+      if (!opened) throw new OrderExists();
     } catch (err) {
       if (/unique|duplicate/i.test(String((err as Error).message))) throw new DomainError('PAYMENT_IN_PROGRESS');
       throw err;
@@ -379,17 +388,16 @@ export class PaymentService {
       status: 'created',
       expires_at: expiresAt,
     });
-    await inTransaction(this.ctx, async (repos) => {
-      await repos.payments.insertOrder(order);
-      await repos.payments.insertPayment(payment);
-      await this.event(
-        repos,
+    await this.ctx.repos.sales.open({
+      order,
+      payment,
+      event: this.eventRow(
         payment,
         'created',
         { flow: 'static_code', method: input.method, amountFen: input.amountFen, codeId: code.id },
         null,
-      );
-      await repos.outbox.enqueue(...this.watchJobs(payment, expiresAt, now));
+      ),
+      jobs: this.watchJobs(payment, expiresAt, now),
     });
     await this.ctx.db.durable();
 
@@ -645,6 +653,23 @@ export class PaymentService {
     known?: Payment,
   ): Promise<Payment | undefined> {
     let payment = known;
+    if (payment && outcome.state === 'succeeded' && !isFinalPayment(payment.status as PaymentStatus) && !payment.binding_id) {
+      // The usual ending of a sale, in one write (SaleRepository.settlePaid); anything unusual about the
+      // payment or its order as they are now (a race, a second payment of the order) writes nothing and
+      // is judged below from a fresh read.
+      const settled = await this.ctx.repos.sales.settlePaid({
+        merchantId,
+        paymentId: id,
+        orderId: payment.order_id,
+        from: payment.status as PaymentStatus,
+        patch: { channel_trade_no: outcome.channelTradeNo, paid_at: outcome.paidAt, late_success: 0 },
+        jobIds: watchJobIds(id),
+        event: this.eventRow(payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late: false }, actorUserId),
+        now: this.ctx.now(),
+      });
+      if (settled) return settled;
+      payment = undefined;
+    }
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const current = payment ?? (await this.mustFind(merchantId, id));
       const result = await inTransaction(this.ctx, (repos) => this.applyOnce(repos, current, outcome, source, actorUserId));
@@ -888,7 +913,11 @@ export class PaymentService {
     detail: Record<string, unknown>,
     actorUserId: string | null,
   ): Promise<void> {
-    await repos.payments.appendEvent({
+    await repos.payments.appendEvent(this.eventRow(payment, type, detail, actorUserId));
+  }
+
+  private eventRow(payment: Payment, type: string, detail: Record<string, unknown>, actorUserId: string | null): PaymentEvent {
+    return {
       id: newId(),
       merchant_id: payment.merchant_id,
       payment_id: payment.id,
@@ -896,7 +925,7 @@ export class PaymentService {
       detail: JSON.stringify(detail),
       actor_user_id: actorUserId,
       created_at: this.ctx.now(),
-    });
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { type SignedMessage, type SimAnswer, type SimOp, type SimTradeAnswer, sign, verify } from '@paydesk/channels';
-import { newId, type SimTrade } from '@paydesk/db';
+import { newId, type SimPayerCode, type SimTrade } from '@paydesk/db';
 import { DomainError } from '@paydesk/domain';
 import { type AppContext, inTransaction } from '../context.ts';
 
@@ -23,8 +23,9 @@ export interface NotifyOptions {
 
 const failCodes = ['NOTENOUGH', 'CARD_FROZEN', 'BUYER_CANCELLED', 'PAYER_RISK'];
 
-/** A code payment's order number is booked already: its transaction rolls back, the trade answers. */
-class TradeExists extends Error {}
+/** The fate chosen for a payer code; a code the simulator never handed out is refused. */
+const decisionOf = (payer: SimPayerCode | undefined): SimDecision =>
+  payer ? (JSON.parse(payer.behaviour) as SimDecision) : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
 
 /**
  * The simulator gateway: a wallet's server in miniature, with its own books (sim_* tables) and its own
@@ -151,13 +152,8 @@ export class SimulatorGateway {
     const authCode = String(body.authCode ?? '');
     // The wallet's books change together: the code is used up exactly when its trade is recorded. An
     // order number seen before rolls that back and answers with its trade, as a wallet answers a retry.
-    const booked = await inTransaction(this.ctx, async (repos) => {
-      const fresh = await repos.sim.usePayerCode(merchantId, authCode, now);
-      const payer = fresh ?? (await repos.sim.payerCode(merchantId, authCode));
-      const used = payer !== undefined && fresh === undefined;
-      const decision: SimDecision = payer
-        ? (JSON.parse(payer.behaviour) as SimDecision)
-        : { action: 'fail', failCode: 'AUTH_CODE_INVALID' };
+    const booked = await this.ctx.repos.sim.bookCodePayment(merchantId, authCode, now, (payer, used) => {
+      const decision = decisionOf(payer);
       const base = {
         merchant_id: merchantId,
         out_trade_no: outTradeNo,
@@ -173,25 +169,21 @@ export class SimulatorGateway {
         updated_at: now,
       };
       const fail = (failCode: string) => ({ ...base, state: 'PAYERROR' as const, fail_code: failCode, paid_at: null });
-      const row = used
+      return used
         ? fail('AUTH_CODE_USED')
         : decision.action === 'pay'
           ? { ...base, state: 'SUCCESS' as const, fail_code: null, paid_at: now }
           : decision.action === 'fail'
             ? fail(decision.failCode)
             : { ...base, state: 'USERPAYING' as const, fail_code: null, paid_at: null };
-      if (!(await repos.sim.insertTrade(row))) throw new TradeExists();
-      return { row, decision, used };
-    }).catch((err: unknown) => {
-      if (err instanceof TradeExists) return undefined;
-      throw err;
     });
     if (!booked) {
       const existing = await this.ctx.repos.sim.trade(merchantId, outTradeNo);
       if (existing) return { ok: true, trade: answerOf(existing) };
       throw new Error(`simulator trade ${outTradeNo} neither booked nor found`);
     }
-    const { row, decision, used } = booked;
+    const { row, payer, used } = booked;
+    const decision = decisionOf(payer);
     if (!used && decision.action === 'pay_after') await this.scheduleSettle(merchantId, outTradeNo, decision.seconds);
     return { ok: true, trade: answerOf({ ...row, refunded_fen: 0 }) };
   }

@@ -11,6 +11,7 @@ import { OtpRepository } from './otp.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
 import { PaymentRepository } from './payment.repository.ts';
 import { RateLimitRepository } from './rate-limit.repository.ts';
+import { SaleRepository } from './sale.repository.ts';
 import { SessionRepository } from './session.repository.ts';
 import { SimRepository } from './sim.repository.ts';
 import { StationRepository } from './station.repository.ts';
@@ -34,6 +35,7 @@ export function repositories(db: Executor, dialect: Dialect) {
     bindings: new BindingRepository(db, dialect),
     channelAccounts: new ChannelAccountRepository(db, dialect),
     payments: new PaymentRepository(db, dialect),
+    sales: new SaleRepository(db, dialect),
     sim: new SimRepository(db, dialect),
   };
 }
@@ -41,5 +43,6 @@ export function repositories(db: Executor, dialect: Dialect) {
 export type Repositories = ReturnType<typeof repositories>;
 export type { IdempotencyRecord } from './idempotency.repository.ts';
 export type { PaymentFilter } from './payment.repository.ts';
+export type { PaidSale, SaleOpening } from './sale.repository.ts';
 export type { LiveSession } from './session.repository.ts';
 export type { Executor };

@@ -1,5 +1,5 @@
-import { type Insertable, sql } from 'kysely';
-import type { OutboxRow, OutboxTable } from '../schema.ts';
+import { expressionBuilder, type Insertable, sql } from 'kysely';
+import type { Database, OutboxRow, OutboxTable } from '../schema.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
@@ -26,14 +26,32 @@ const markDoneQuery = prepared((db, id: string, lease: number, now: number) =>
     .where('id', '=', id)
     .where('locked_until', '=', lease),
 );
+/** The jobs among `ids` that no worker holds (a held one finds nothing to do when it runs). */
+export function unclaimedJobs(ids: readonly string[], now: number) {
+  const eb = expressionBuilder<Database, 'outbox'>();
+  return eb.and([eb('id', 'in', ids), eb('status', '=', 'pending'), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])]);
+}
+/** What finishing a job writes: done, and its payload dropped (a finished job needs none). */
+export const finishedJob = (now: number) => ({ status: 'done' as const, done_at: now, payload: sql<string>`'{}'` });
 const finishUnclaimedQuery = prepared((db, ids: readonly string[], now: number) =>
-  db
-    .updateTable('outbox')
-    .set({ status: 'done', done_at: now, payload: sql`'{}'` })
-    .where('id', 'in', ids)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])),
+  db.updateTable('outbox').set(finishedJob(now)).where(unclaimedJobs(ids, now)),
 );
+
+/** The rows of new messages, pending and due at their run time. */
+export function outboxRows(messages: readonly NewOutboxMessage[]): Insertable<OutboxTable>[] {
+  return messages.map((m) => ({
+    id: m.id,
+    merchant_id: m.merchantId,
+    topic: m.topic,
+    payload: m.payload,
+    status: 'pending' as const,
+    run_at: m.runAt,
+    created_at: m.now,
+    locked_until: null,
+    last_error: null,
+    done_at: null,
+  }));
+}
 
 export class OutboxRepository {
   constructor(
@@ -43,19 +61,7 @@ export class OutboxRepository {
 
   async enqueue(...messages: NewOutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const rows = messages.map((m) => ({
-      id: m.id,
-      merchant_id: m.merchantId,
-      topic: m.topic,
-      payload: m.payload,
-      status: 'pending' as const,
-      run_at: m.runAt,
-      created_at: m.now,
-      locked_until: null,
-      last_error: null,
-      done_at: null,
-    }));
-    await enqueueQuery.changed(this.db, this.dialect, rows);
+    await enqueueQuery.changed(this.db, this.dialect, outboxRows(messages));
   }
 
   async claimDue(now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {

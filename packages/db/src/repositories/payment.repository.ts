@@ -65,7 +65,9 @@ const moveQuery = prepared(
 );
 const appendEventQuery = prepared((db, row: PaymentEvent) => db.insertInto('payment_events').values(row));
 
-type MovePatch = Partial<Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>>;
+export type MovePatch = Partial<
+  Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>
+>;
 
 export class PaymentRepository {
   constructor(

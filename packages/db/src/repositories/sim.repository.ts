@@ -24,6 +24,35 @@ const usePayerCodeQuery = prepared((db, merchantId: string, code: string, now: n
     .returningAll(),
 );
 
+// PostgreSQL: the code used up and its trade booked in one statement (one round trip, all or nothing).
+const useCodeAndBookOnPostgres = prepared((db, merchantId: string, code: string, now: number, row: Omit<SimTrade, 'refunded_fen'>) =>
+  db
+    .with('c', (q) =>
+      q
+        .updateTable('sim_payer_codes')
+        .set({ used_at: now })
+        .where('merchant_id', '=', merchantId)
+        .where('code', '=', code)
+        .where('used_at', 'is', null)
+        .returning('code'),
+    )
+    .insertInto('sim_trades')
+    .columns(Object.keys(row) as (keyof typeof row)[])
+    .expression((eb) => eb.selectFrom('c').select((s) => (Object.keys(row) as (keyof typeof row)[]).map((k) => s.val(row[k]).as(k)))),
+);
+
+/** What a code payment did to the simulator's books. */
+export interface BookedCodePayment {
+  row: Omit<SimTrade, 'refunded_fen'>;
+  /** The payer code as it was found (undefined: no such code). */
+  payer: SimPayerCode | undefined;
+  /** The code had paid before: this use is refused. */
+  used: boolean;
+}
+
+/** The order number is booked already: the booking rolls back, and the caller answers with that trade. */
+class TradeExists extends Error {}
+
 export class SimRepository {
   constructor(
     private readonly db: Executor,
@@ -132,6 +161,48 @@ export class SimRepository {
   /** A payment code pays once, like a wallet's one-minute code: the code, if this use was its first. */
   async usePayerCode(merchantId: string, code: string, now: number): Promise<SimPayerCode | undefined> {
     return usePayerCodeQuery.first(this.db, this.dialect, merchantId, code, now);
+  }
+
+  /**
+   * A scanned-code payment in the wallet's books: the code is used up exactly when its trade is booked.
+   * `tradeFor` makes the trade from the code as found. Undefined when the order number was booked
+   * already (nothing changes; the caller answers with that trade, as a wallet answers a retry).
+   */
+  async bookCodePayment(
+    merchantId: string,
+    code: string,
+    now: number,
+    tradeFor: (payer: SimPayerCode | undefined, used: boolean) => Omit<SimTrade, 'refunded_fen'>,
+  ): Promise<BookedCodePayment | undefined> {
+    if (this.dialect === 'postgres') {
+      const payer = await this.payerCode(merchantId, code);
+      if (payer && payer.used_at === null) {
+        const row = tradeFor(payer, false);
+        try {
+          if ((await useCodeAndBookOnPostgres.changed(this.db, this.dialect, merchantId, code, now, row)) > 0)
+            return { row, payer, used: false };
+        } catch (err) {
+          if ((err as { constraint?: string }).constraint === 'sim_trades_pk') return undefined;
+          throw err;
+        }
+        // Used by another payment since it was read: judged again below, in a transaction.
+      }
+    }
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const sim = new SimRepository(trx, this.dialect);
+        const fresh = await sim.usePayerCode(merchantId, code, now);
+        const payer = fresh ?? (await sim.payerCode(merchantId, code));
+        const used = payer !== undefined && fresh === undefined;
+        const row = tradeFor(payer, used);
+        if (!(await sim.insertTrade(row))) throw new TradeExists();
+        return { row, payer, used };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof TradeExists) return undefined;
+        throw err;
+      });
   }
 
   async payerCodes(merchantId: string): Promise<SimPayerCode[]> {

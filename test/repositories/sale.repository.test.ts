@@ -1,0 +1,167 @@
+import { type NewPayment, newId, type Order, type PaymentEvent, repositories } from '@paydesk/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
+import { insertMerchant, insertStore, t0 } from '../support/rows.ts';
+
+/**
+ * A sale's two writes (open, settle as paid) are one statement each on PostgreSQL and a transaction on
+ * SQLite: both must write all of it or none of it, and refuse the same unusual cases.
+ */
+describe.each(dialects)('sale writes on %s', (dialect) => {
+  let db: TestDb;
+  let merchant: string;
+  let store: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase(dialect);
+    merchant = await insertMerchant(db);
+    store = await insertStore(db, merchant);
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  const repos = () => repositories(db.kysely, dialect);
+
+  const order = (id = newId()): Order => ({
+    merchant_id: merchant,
+    id,
+    store_id: store,
+    station_id: null,
+    cashier_id: 'cashier',
+    status: 'open',
+    total_fen: 1500,
+    lines: '[]',
+    created_at: t0,
+    updated_at: t0,
+  });
+  const payment = (orderId: string): NewPayment => {
+    const id = newId();
+    return {
+      id,
+      merchant_id: merchant,
+      order_id: orderId,
+      store_id: store,
+      station_id: null,
+      cashier_id: 'cashier',
+      out_trade_no: `PD${id}`,
+      method: 'wechatpay',
+      channel: 'simulator',
+      flow: 'code_pay',
+      amount_fen: 1500,
+      status: 'created',
+      expires_at: t0 + 45_000,
+      created_at: t0,
+      updated_at: t0,
+    };
+  };
+  const event = (paymentId: string, type: string): PaymentEvent => ({
+    id: newId(),
+    merchant_id: merchant,
+    payment_id: paymentId,
+    type,
+    detail: '{}',
+    actor_user_id: null,
+    created_at: t0,
+  });
+  const jobs = (paymentId: string) =>
+    [`${paymentId}.expire`, `${paymentId}.requery`].map((id) => ({
+      id,
+      merchantId: merchant,
+      topic: 'payment.requery',
+      payload: '{}',
+      runAt: t0 + 3000,
+      now: t0,
+    }));
+
+  async function opened() {
+    const o = order();
+    const p = payment(o.id);
+    expect(await repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) })).toBe(true);
+    return { o, p };
+  }
+  const paid = (o: Order, paymentId: string, from: 'created' | 'pending' = 'created') =>
+    repos().sales.settlePaid({
+      merchantId: merchant,
+      paymentId,
+      orderId: o.id,
+      from,
+      patch: { channel_trade_no: 'T1', paid_at: t0 + 1000, late_success: 0 },
+      jobIds: [`${paymentId}.expire`, `${paymentId}.requery`],
+      event: event(paymentId, 'succeeded'),
+      now: t0 + 1000,
+    });
+  const state = async (o: Order, paymentId: string) => ({
+    order: (await repos().payments.findOrder(merchant, o.id))?.status,
+    payment: (await repos().payments.findPayment(merchant, paymentId))?.status,
+    events: (await repos().payments.events(merchant, paymentId)).map((e) => e.type),
+    jobs: (await Promise.all([`${paymentId}.expire`, `${paymentId}.requery`].map((id) => repos().outbox.findById(id)))).map(
+      (j) => j?.status,
+    ),
+  });
+
+  it('opens a sale with its order, payment, event and watch jobs', async () => {
+    const { o, p } = await opened();
+    expect(await state(o, p.id)).toEqual({ order: 'open', payment: 'created', events: ['created'], jobs: ['pending', 'pending'] });
+  });
+
+  it('writes nothing when the order id is taken, even with a payment of it in flight', async () => {
+    const { o } = await opened();
+    const again = payment(o.id);
+    expect(
+      await repos().sales.open({ order: { ...o, total_fen: 99 }, payment: again, event: event(again.id, 'created'), jobs: jobs(again.id) }),
+    ).toBe(false);
+    expect(await repos().payments.findPayment(merchant, again.id)).toBeUndefined();
+    expect(await repos().outbox.findById(`${again.id}.expire`)).toBeUndefined();
+    expect((await repos().payments.findOrder(merchant, o.id))?.total_fen).toBe(1500);
+  });
+
+  it('refuses a second payment in flight for an order, and writes none of it', async () => {
+    const { o } = await opened();
+    const second = payment(o.id);
+    await expect(repos().sales.open({ payment: second, event: event(second.id, 'created'), jobs: jobs(second.id) })).rejects.toThrow(
+      /unique|duplicate/i,
+    );
+    expect(await repos().payments.findPayment(merchant, second.id)).toBeUndefined();
+    expect(await repos().outbox.findById(`${second.id}.requery`)).toBeUndefined();
+  });
+
+  it('settles a paid sale: payment succeeded, order paid, watch jobs done, event recorded', async () => {
+    const { o, p } = await opened();
+    const moved = await paid(o, p.id);
+    expect(moved).toMatchObject({ id: p.id, status: 'succeeded', channel_trade_no: 'T1', paid_at: t0 + 1000 });
+    expect(await state(o, p.id)).toEqual({ order: 'paid', payment: 'succeeded', events: ['created', 'succeeded'], jobs: ['done', 'done'] });
+  });
+
+  it('writes nothing when the payment has moved on, or its order is no longer open', async () => {
+    const moved = await opened();
+    expect(await paid(moved.o, moved.p.id, 'pending')).toBeUndefined();
+    expect(await state(moved.o, moved.p.id)).toEqual({
+      order: 'open',
+      payment: 'created',
+      events: ['created'],
+      jobs: ['pending', 'pending'],
+    });
+
+    const closed = await opened();
+    expect(await repos().payments.setOrderStatus(merchant, closed.o.id, ['open'], 'paid', t0)).toBe(true);
+    expect(await paid(closed.o, closed.p.id)).toBeUndefined();
+    expect(await state(closed.o, closed.p.id)).toEqual({
+      order: 'paid',
+      payment: 'created',
+      events: ['created'],
+      jobs: ['pending', 'pending'],
+    });
+  });
+
+  it('leaves a job a worker holds to that worker', async () => {
+    const { o, p } = await opened();
+    await db.kysely
+      .updateTable('outbox')
+      .set({ locked_until: t0 + 60_000 })
+      .where('id', '=', `${p.id}.requery`)
+      .execute();
+    expect(await paid(o, p.id)).toBeDefined();
+    expect((await state(o, p.id)).jobs).toEqual(['done', 'pending']);
+  });
+});
