@@ -21,7 +21,7 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
     await db.destroy();
   });
 
-  const repos = () => repositories(db.kysely, dialect);
+  const repos = () => repositories(db.kysely, dialect, db.atomic);
 
   const order = (id = newId()): Order => ({
     merchant_id: merchant,

@@ -17,7 +17,7 @@ describe.each(dialects)('simulator code payments on %s', (dialect) => {
     await db.destroy();
   });
 
-  const sim = () => repositories(db.kysely, dialect).sim;
+  const sim = () => repositories(db.kysely, dialect, db.atomic).sim;
   async function freshCode(): Promise<string> {
     n += 1;
     const code = `1300000000000${String(n).padStart(5, '0')}`;

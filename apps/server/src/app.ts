@@ -94,7 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   fastify.removeContentTypeParser('text/plain');
 
   const secrets = new SecretBox(loadOrCreateSecretKey(config.secretKey, config.dataDir));
-  const repos = repositories(db.kysely, db.dialect);
+  const repos = repositories(db.kysely, db.dialect, db.atomic);
   const now = options.now ?? Date.now;
   let worker: OutboxWorker | undefined;
   const devOutbox = new DevOutboxTransport(repos.devMessages, now);

@@ -7,6 +7,7 @@ import { WalCheckpointer } from './checkpointer.ts';
 import { WalGroupCommit } from './group-commit.ts';
 import { postgresStatementName } from './repositories/prepared.ts';
 import type { Database } from './schema.ts';
+import { type Atomic, WriteBatcher } from './write-batch.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,6 +22,8 @@ export interface Db {
    * COMMIT returns only once durable.
    */
   durable(): Promise<void>;
+  /** SQLite: runs an atomic unit, committed together with the units submitted beside it (write-batch.ts). */
+  atomic?: Atomic | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -65,15 +68,18 @@ function openSqlite(dataDir: string, fileName: string): Db {
     groupCommit?.noteWrite();
     checkpointer?.noteWrite();
   };
+  const statements = withStatementCache(native, onWrite);
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(native, onWrite) }),
+    dialect: new SqliteDialect({ database: statements }),
     log: slowQueryLog(),
   });
+  const batcher = new WriteBatcher(kysely, statements.prepare);
   return {
     kysely,
     dialect: 'sqlite',
     file,
     durable: () => groupCommit?.durable() ?? Promise.resolve(),
+    atomic: (unit) => batcher.run(unit),
     async ping() {
       try {
         native.prepare('select 1').get();
@@ -107,7 +113,7 @@ function slowQueryLog(): LogConfig | undefined {
  * The driver needs only `prepare` and `close`, so it gets exactly those (a Proxy of the whole database
  * object cost a closure or a bound function on every statement).
  */
-function withStatementCache(native: SQLite.Database, onWrite: () => void): SqliteDatabase {
+function withStatementCache(native: SQLite.Database, onWrite: () => void): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(sql: string) {

@@ -1,4 +1,5 @@
 import type { Dialect } from '../connect.ts';
+import type { Atomic } from '../write-batch.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { BindingRepository } from './binding.repository.ts';
 import { ChannelAccountRepository } from './channel-account.repository.ts';
@@ -18,7 +19,11 @@ import { StationRepository } from './station.repository.ts';
 import { StoreRepository } from './store.repository.ts';
 import { UserRepository } from './user.repository.ts';
 
-export function repositories(db: Executor, dialect: Dialect) {
+/**
+ * `atomic`: the database's atomic units (Db.atomic), for the writes that use them on SQLite; given for
+ * the repositories of the database itself, not of a transaction.
+ */
+export function repositories(db: Executor, dialect: Dialect, atomic?: Atomic) {
   return {
     merchants: new MerchantRepository(db),
     users: new UserRepository(db, dialect),
@@ -35,8 +40,8 @@ export function repositories(db: Executor, dialect: Dialect) {
     bindings: new BindingRepository(db, dialect),
     channelAccounts: new ChannelAccountRepository(db, dialect),
     payments: new PaymentRepository(db, dialect),
-    sales: new SaleRepository(db, dialect),
-    sim: new SimRepository(db, dialect),
+    sales: new SaleRepository(db, dialect, atomic),
+    sim: new SimRepository(db, dialect, atomic),
   };
 }
 

@@ -18,7 +18,7 @@ export interface NewOutboxMessage {
  * and on PostgreSQL uses FOR UPDATE SKIP LOCKED so that several processes never claim the same row.
  */
 // Written with every payment and finished by the worker for each (prepared.ts).
-const enqueueQuery = prepared((db, rows: Insertable<OutboxTable>[]) => db.insertInto('outbox').values(rows));
+export const enqueueQuery = prepared((db, rows: Insertable<OutboxTable>[]) => db.insertInto('outbox').values(rows));
 const markDoneQuery = prepared((db, id: string, lease: number, now: number) =>
   db
     .updateTable('outbox')
@@ -33,7 +33,7 @@ export function unclaimedJobs(ids: readonly string[], now: number) {
 }
 /** What finishing a job writes: done, and its payload dropped (a finished job needs none). */
 export const finishedJob = (now: number) => ({ status: 'done' as const, done_at: now, payload: sql<string>`'{}'` });
-const finishUnclaimedQuery = prepared((db, ids: readonly string[], now: number) =>
+export const finishUnclaimedQuery = prepared((db, ids: readonly string[], now: number) =>
   db.updateTable('outbox').set(finishedJob(now)).where(unclaimedJobs(ids, now)),
 );
 

@@ -31,7 +31,7 @@ export interface DailyTotal {
 const dayMs = 86_400_000;
 
 // The statements every sale runs, prepared once (prepared.ts).
-const insertOrderQuery = prepared((db, row: Order) =>
+export const insertOrderQuery = prepared((db, row: Order) =>
   db
     .insertInto('orders')
     .values(row)
@@ -40,7 +40,7 @@ const insertOrderQuery = prepared((db, row: Order) =>
 const findOrderQuery = prepared((db, merchantId: string, id: string) =>
   db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
 );
-const setOrderStatusQuery = prepared(
+export const setOrderStatusQuery = prepared(
   (db, merchantId: string, id: string, from: readonly Order['status'][], to: Order['status'], now: number) =>
     db
       .updateTable('orders')
@@ -49,11 +49,11 @@ const setOrderStatusQuery = prepared(
       .where('id', '=', id)
       .where('status', 'in', from),
 );
-const insertPaymentQuery = prepared((db, row: NewPayment) => db.insertInto('payments').values(row));
+export const insertPaymentQuery = prepared((db, row: NewPayment) => db.insertInto('payments').values(row));
 const findPaymentQuery = prepared((db, merchantId: string, id: string) =>
   db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
 );
-const moveQuery = prepared(
+export const moveQuery = prepared(
   (db, merchantId: string, id: string, from: readonly PaymentStatusColumn[], to: PaymentStatusColumn, patch: MovePatch, now: number) =>
     db
       .updateTable('payments')
@@ -63,7 +63,7 @@ const moveQuery = prepared(
       .where('status', 'in', from)
       .returningAll(),
 );
-const appendEventQuery = prepared((db, row: PaymentEvent) => db.insertInto('payment_events').values(row));
+export const appendEventQuery = prepared((db, row: PaymentEvent) => db.insertInto('payment_events').values(row));
 
 export type MovePatch = Partial<
   Pick<Payment, 'failure_code' | 'failure_reason' | 'channel_trade_no' | 'paid_at' | 'late_success' | 'code_text'>

@@ -1,5 +1,6 @@
 import { type Compilable, CompiledQuery } from 'kysely';
 import type { Dialect } from '../connect.ts';
+import type { Statement } from '../write-batch.ts';
 import type { Executor } from './executor.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface PreparedQuery<A extends unknown[], O> {
   first(db: Executor, dialect: Dialect, ...args: A): Promise<O | undefined>;
   /** Rows inserted, updated or deleted. */
   changed(db: Executor, dialect: Dialect, ...args: A): Promise<number>;
+  /** The SQL and values, to run on a connection directly (write-batch.ts). */
+  statement(db: Executor, dialect: Dialect, ...args: A): Statement;
 }
 
 /** Stands for the value at this index of the flattened arguments while the query is compiled. */
@@ -97,15 +100,14 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
     return compiled;
   };
 
-  const run = (db: Executor, dialect: Dialect, args: A) => {
+  const bind = (db: Executor, dialect: Dialect, args: A): Statement => {
     const values: unknown[] = [];
     const { sql, sources } = compile(db, dialect, dialect + walk(args, values), args);
-    return db.executeQuery<O>(
-      CompiledQuery.raw(
-        sql,
-        sources.map((s) => ('arg' in s ? values[s.arg] : s.constant)),
-      ),
-    );
+    return { sql, parameters: sources.map((s) => ('arg' in s ? values[s.arg] : s.constant)) };
+  };
+  const run = (db: Executor, dialect: Dialect, args: A) => {
+    const { sql, parameters } = bind(db, dialect, args);
+    return db.executeQuery<O>(CompiledQuery.raw(sql, parameters as unknown[]));
   };
 
   return {
@@ -117,6 +119,9 @@ export function prepared<A extends unknown[], O>(build: (db: Executor, ...args: 
     },
     async changed(db, dialect, ...args) {
       return Number((await run(db, dialect, args)).numAffectedRows ?? 0n);
+    },
+    statement(db, dialect, ...args) {
+      return bind(db, dialect, args);
     },
   };
 }

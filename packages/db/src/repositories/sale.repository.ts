@@ -1,9 +1,18 @@
 import type { Insertable } from 'kysely';
 import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, OutboxTable, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
+import type { Atomic, AtomicUnit } from '../write-batch.ts';
 import type { Executor } from './executor.ts';
-import { finishedJob, type NewOutboxMessage, OutboxRepository, outboxRows, unclaimedJobs } from './outbox.repository.ts';
-import { type MovePatch, PaymentRepository } from './payment.repository.ts';
+import { enqueueQuery, finishedJob, finishUnclaimedQuery, type NewOutboxMessage, outboxRows, unclaimedJobs } from './outbox.repository.ts';
+import {
+  appendEventQuery,
+  insertOrderQuery,
+  insertPaymentQuery,
+  type MovePatch,
+  moveQuery,
+  PaymentRepository,
+  setOrderStatusQuery,
+} from './payment.repository.ts';
 import { prepared } from './prepared.ts';
 
 /** The rows a sale starts with, written together or not at all. */
@@ -126,13 +135,15 @@ const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '2
 
 /**
  * The two writes every sale makes, each all or nothing: the rows it starts with, and the move to paid.
- * They are here rather than in the service's transactions because PostgreSQL can make each one statement
- * (a round trip costs more than the statement on a busy machine); SQLite runs the same rows as a transaction.
+ * They are here rather than in the service's transactions because each database can do them faster as
+ * one unit: PostgreSQL as one statement (a round trip costs more than the statement on a busy machine),
+ * SQLite as an atomic unit committed together with the other sales of the moment (write-batch.ts).
  */
 export class SaleRepository {
   constructor(
     private readonly db: Executor,
     private readonly dialect: Dialect,
+    private readonly atomic: Atomic | undefined,
   ) {}
 
   /** False when the order id was taken already: nothing is written. A payment that clashes throws. */
@@ -154,16 +165,13 @@ export class SaleRepository {
         throw err;
       }
     }
-    return this.transaction(async (trx) => {
-      const payments = new PaymentRepository(trx, this.dialect);
-      if (sale.order && !(await payments.insertOrder(sale.order))) throw new OrderTaken();
-      await payments.insertPayment(sale.payment);
-      await payments.appendEvent(sale.event);
-      await new OutboxRepository(trx, this.dialect).enqueue(...sale.jobs);
+    const { db, dialect } = this;
+    return this.unit((run) => {
+      if (sale.order && run.changed(insertOrderQuery.statement(db, dialect, sale.order)) === 0) return false;
+      run.changed(insertPaymentQuery.statement(db, dialect, sale.payment));
+      run.changed(appendEventQuery.statement(db, dialect, sale.event));
+      run.changed(enqueueQuery.statement(db, dialect, jobs));
       return true;
-    }).catch((err: unknown) => {
-      if (err instanceof OrderTaken) return false;
-      throw err;
     });
   }
 
@@ -173,16 +181,16 @@ export class SaleRepository {
    */
   async settlePaid(sale: PaidSale): Promise<Payment | undefined> {
     const { merchantId, paymentId, orderId, from, patch, jobIds, event, now } = sale;
-    if (this.dialect === 'postgres') {
-      return settlePaidOnPostgres.first(this.db, this.dialect, merchantId, paymentId, orderId, from, patch, jobIds, event, now);
+    const { db, dialect } = this;
+    if (dialect === 'postgres') {
+      return settlePaidOnPostgres.first(db, dialect, merchantId, paymentId, orderId, from, patch, jobIds, event, now);
     }
-    return this.transaction(async (trx) => {
-      const payments = new PaymentRepository(trx, this.dialect);
-      if (!(await payments.setOrderStatus(merchantId, orderId, ['open'], 'paid', now))) throw new NotAsExpected();
-      const moved = await payments.move(merchantId, paymentId, [from], 'succeeded', patch, now);
+    return this.unit((run) => {
+      if (run.changed(setOrderStatusQuery.statement(db, dialect, merchantId, orderId, ['open'], 'paid', now)) === 0) return undefined;
+      const [moved] = run.rows<Payment>(moveQuery.statement(db, dialect, merchantId, paymentId, [from], 'succeeded', patch, now));
       if (!moved) throw new NotAsExpected();
-      await new OutboxRepository(trx, this.dialect).finishUnclaimed(jobIds, now);
-      await payments.appendEvent(event);
+      run.changed(finishUnclaimedQuery.statement(db, dialect, jobIds, now));
+      run.changed(appendEventQuery.statement(db, dialect, event));
       return moved;
     }).catch((err: unknown) => {
       if (err instanceof NotAsExpected) return undefined;
@@ -190,13 +198,11 @@ export class SaleRepository {
     });
   }
 
-  /** Its own transaction: a rollback here must not leave half of a caller's transaction behind. */
-  private transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+  private unit<T>(work: AtomicUnit<T>): Promise<T> {
+    if (!this.atomic) throw new Error('SQLite sale writes run as atomic units: repositories(db.kysely, db.dialect, db.atomic)');
+    return this.atomic(work);
   }
 }
 
-/** Rolls back an opening whose order id is taken. */
-class OrderTaken extends Error {}
-/** Rolls back a settlement whose payment or order is not as expected. */
+/** Rolls back a settlement whose payment is not as expected (its order was already moved by then). */
 class NotAsExpected extends Error {}

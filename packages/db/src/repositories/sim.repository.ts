@@ -1,5 +1,6 @@
 import type { Dialect } from '../connect.ts';
 import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
+import type { Atomic } from '../write-batch.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
@@ -53,10 +54,15 @@ export interface BookedCodePayment {
 /** The order number is booked already: the booking rolls back, and the caller answers with that trade. */
 class TradeExists extends Error {}
 
+const payerCodeQuery = prepared((db, merchantId: string, code: string) =>
+  db.selectFrom('sim_payer_codes').selectAll().where('merchant_id', '=', merchantId).where('code', '=', code),
+);
+
 export class SimRepository {
   constructor(
     private readonly db: Executor,
     private readonly dialect: Dialect,
+    private readonly atomic?: Atomic | undefined,
   ) {}
 
   async insertTrade(row: Omit<SimTrade, 'refunded_fen'>): Promise<boolean> {
@@ -150,12 +156,7 @@ export class SimRepository {
   }
 
   async payerCode(merchantId: string, code: string): Promise<SimPayerCode | undefined> {
-    return this.db
-      .selectFrom('sim_payer_codes')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('code', '=', code)
-      .executeTakeFirst();
+    return payerCodeQuery.first(this.db, this.dialect, merchantId, code);
   }
 
   /** A payment code pays once, like a wallet's one-minute code: the code, if this use was its first. */
@@ -185,24 +186,25 @@ export class SimRepository {
           if ((err as { constraint?: string }).constraint === 'sim_trades_pk') return undefined;
           throw err;
         }
-        // Used by another payment since it was read: judged again below, in a transaction.
       }
+      // A code that had paid before (or since it was read) is refused; so is one never handed out.
+      const used = payer !== undefined;
+      const row = tradeFor(payer, used);
+      return (await this.insertTrade(row)) ? { row, payer, used } : undefined;
     }
-    return this.db
-      .transaction()
-      .execute(async (trx) => {
-        const sim = new SimRepository(trx, this.dialect);
-        const fresh = await sim.usePayerCode(merchantId, code, now);
-        const payer = fresh ?? (await sim.payerCode(merchantId, code));
-        const used = payer !== undefined && fresh === undefined;
-        const row = tradeFor(payer, used);
-        if (!(await sim.insertTrade(row))) throw new TradeExists();
-        return { row, payer, used };
-      })
-      .catch((err: unknown) => {
-        if (err instanceof TradeExists) return undefined;
-        throw err;
-      });
+    if (!this.atomic) throw new Error('SQLite bookings run as atomic units: repositories(db.kysely, db.dialect, db.atomic)');
+    const { db, dialect } = this;
+    return this.atomic((run) => {
+      const [fresh] = run.rows<SimPayerCode>(usePayerCodeQuery.statement(db, dialect, merchantId, code, now));
+      const payer = fresh ?? run.rows<SimPayerCode>(payerCodeQuery.statement(db, dialect, merchantId, code))[0];
+      const used = payer !== undefined && fresh === undefined;
+      const row = tradeFor(payer, used);
+      if (run.changed(insertTradeQuery.statement(db, dialect, row)) === 0) throw new TradeExists();
+      return { row, payer, used };
+    }).catch((err: unknown) => {
+      if (err instanceof TradeExists) return undefined;
+      throw err;
+    });
   }
 
   async payerCodes(merchantId: string): Promise<SimPayerCode[]> {
