@@ -1,4 +1,5 @@
 import { type NewPayment, newId, type Order, type PaymentEvent, repositories } from '@paydesk/db';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
 import { insertMerchant, insertStore, t0 } from '../support/rows.ts';
@@ -152,6 +153,22 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
       events: ['created'],
       jobs: ['pending', 'pending'],
     });
+  });
+
+  it('waits behind another move of the payment, without a deadlock, then writes nothing', async () => {
+    const { o, p } = await opened();
+    let settled: Promise<unknown> | undefined;
+    // Another settlement of the same payment, in the order every move takes its rows: payment, then order.
+    await db.kysely.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`update payments set status = 'failed' where merchant_id = ${merchant} and id = ${p.id}`.execute(conn);
+      settled = paid(o, p.id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sql`update orders set status = 'cancelled' where merchant_id = ${merchant} and id = ${o.id}`.execute(conn);
+      await sql`commit`.execute(conn);
+    });
+    expect(await settled).toBeUndefined();
+    expect(await state(o, p.id)).toMatchObject({ order: 'cancelled', payment: 'failed', events: ['created'] });
   });
 
   it('leaves a job a worker holds to that worker', async () => {

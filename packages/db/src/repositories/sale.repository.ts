@@ -55,8 +55,10 @@ const openOnPostgres = prepared((db, payment: NewPayment, event: PaymentEvent, j
     .insertInto('outbox')
     .values(jobs),
 );
-// The order is locked first and must still be open, so the payment moves only if its order becomes paid
-// with it; anything else (a second payment of the order, a race) writes nothing and is left to the caller.
+// The payment is locked first, then its order, the order every other move of a payment takes them in
+// (move, then order status), so two settlements of one payment queue on the payment and cannot deadlock.
+// The payment moves only if its order is still open and becomes paid with it; anything else (a second
+// payment of the order, a race) writes nothing and is left to the caller.
 const settlePaidOnPostgres = prepared(
   (
     db,
@@ -70,6 +72,15 @@ const settlePaidOnPostgres = prepared(
     now: number,
   ) =>
     db
+      .with('p', (q) =>
+        q
+          .selectFrom('payments')
+          .select('id')
+          .where('merchant_id', '=', merchantId)
+          .where('id', '=', paymentId)
+          .where('status', '=', from)
+          .forUpdate(),
+      )
       .with('o', (q) =>
         q
           .selectFrom('orders')
@@ -77,6 +88,7 @@ const settlePaidOnPostgres = prepared(
           .where('merchant_id', '=', merchantId)
           .where('id', '=', orderId)
           .where('status', '=', 'open')
+          .where((eb) => eb.exists(eb.selectFrom('p').select('p.id')))
           .forUpdate(),
       )
       .with('m', (q) =>
