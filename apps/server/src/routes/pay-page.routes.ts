@@ -74,15 +74,13 @@ export function payPageRoutes(app: FastifyInstance, ctx: AppContext): void {
    */
   async function directWallet(code: CollectionCode, method: 'wechatpay' | 'alipay' | null): Promise<DirectWallet | null> {
     if (!method) return null;
-    const route = await router.channelFor(code.merchant_id, method, code.store_id);
-    if (route.channel !== method) return null;
     try {
-      const adapter = await router.forPayment(code.merchant_id, route.channel, route.accountId);
-      if (!adapter.createWalletOrder || (method === 'wechatpay' && !adapter.payerIdentification)) return null;
+      const { route, adapter } = await router.routeFor(code.merchant_id, method, code.store_id);
+      if (route.channel !== method || !adapter.createWalletOrder || (method === 'wechatpay' && !adapter.payerIdentification)) return null;
       return { method, adapter };
     } catch (err) {
       // Keys that cannot be opened: the customer still gets the page, with the shop's own codes.
-      ctx.log.error({ err, accountId: route.accountId }, 'wallet account unusable on the pay page');
+      ctx.log.error({ err, merchantId: code.merchant_id, method }, 'wallet account unusable on the pay page');
       return null;
     }
   }

@@ -27,12 +27,17 @@ export class ChannelRouter {
     private readonly gateway: SimulatorGateway,
   ) {}
 
-  async channelFor(merchantId: string, method: string, storeId: string): Promise<ChannelRoute> {
+  /**
+   * The route of a new payment and the adapter that will carry it, from one read of the accounts. The
+   * adapter is built here, before anything is written: an account whose keys cannot be used refuses the
+   * sale, not half of it.
+   */
+  async routeFor(merchantId: string, method: string, storeId: string): Promise<{ route: ChannelRoute; adapter: PaymentChannel }> {
     if (method === 'wechatpay' || method === 'alipay') {
       const account = await this.ctx.repos.channelAccounts.findFor(merchantId, method, storeId);
-      if (account) return { channel: method, accountId: account.id };
+      if (account) return { route: { channel: method, accountId: account.id }, adapter: this.forAccount(account) };
     }
-    return { channel: 'simulator', accountId: null };
+    return { route: { channel: 'simulator', accountId: null }, adapter: this.simulator(merchantId) };
   }
 
   /** The adapter of a route chosen earlier: a payment's queries and refunds go back to the account that carried it. */

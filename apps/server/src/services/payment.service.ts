@@ -230,9 +230,7 @@ export class PaymentService {
     const minutes = input.expiresInMinutes ?? 5;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new DomainError('EXPIRY_INVALID');
     const expiresAt = input.flow === 'code_pay' ? now + codePayTimeoutMs : now + minutes * minute;
-    const route = await this.channels.channelFor(actor.merchantId, method, order.store_id);
-    // Built before anything is written: an account whose keys cannot be used refuses the sale, not half of it.
-    const adapter = await this.channels.forPayment(actor.merchantId, route.channel, route.accountId);
+    const { route, adapter } = await this.channels.routeFor(actor.merchantId, method, order.store_id);
     const binding = input.bindingId
       ? await this.ctx.repos.bindings.findById(actor.merchantId, input.bindingId)
       : order.station_id
@@ -359,10 +357,8 @@ export class PaymentService {
     const { code } = input;
     if (!isValidAmountFen(input.amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amount', code: 'AMOUNT_INVALID' }]);
     if (input.amountFen > this.maxPaymentFen) throw new DomainError('AMOUNT_OVER_LIMIT');
-    const route = await this.channels.channelFor(code.merchant_id, input.method, code.store_id);
-    const adapter =
-      route.channel === input.method ? await this.channels.forPayment(code.merchant_id, route.channel, route.accountId) : null;
-    if (!adapter?.createWalletOrder) throw new DomainError('NOT_FOUND');
+    const { route, adapter } = await this.channels.routeFor(code.merchant_id, input.method, code.store_id);
+    if (route.channel !== input.method || !adapter.createWalletOrder) throw new DomainError('NOT_FOUND');
     const now = this.ctx.now();
     const who = { merchantId: code.merchant_id, userId: payPageCashier };
     const order: Order = {
