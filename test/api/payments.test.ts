@@ -17,6 +17,27 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     await t.drain();
   };
 
+  /** Makes the gateway hold its answer to `op` until released: a wallet slow to answer a call that went through. */
+  const holdAnswers = (op: string) => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gateway = t.app.gateway;
+    const original = gateway.handle.bind(gateway);
+    gateway.handle = async (merchantId, calledOp, request) => {
+      const answer = await original(merchantId, calledOp, request);
+      if (calledOp === op) await gate;
+      return answer;
+    };
+    return {
+      release() {
+        release();
+        gateway.handle = original;
+      },
+    };
+  };
+
   beforeAll(async () => {
     t = await createTestApp(dialect);
     shop = await shopAtCounter(t);
@@ -207,18 +228,8 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
   });
 
   it('applies a notification that arrives before the create call has answered, and the late answer changes nothing', async () => {
-    // Hold the payment between its commit and the channel's answer by making the gateway hang.
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const gateway = t.app.gateway;
-    const original = gateway.handle.bind(gateway);
-    gateway.handle = async (merchantId, op, request) => {
-      const answer = await original(merchantId, op, request);
-      if (op === 'precreate') await gate;
-      return answer;
-    };
+    // Hold the payment between its commit and the channel's answer.
+    const held = holdAnswers('precreate');
     try {
       const pending = sell(cashier(), 450, { flow: 'dynamic_code' });
       let trade: { out_trade_no: string; trade_no: string } | undefined;
@@ -239,15 +250,61 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
         .where('out_trade_no', '=', trade.out_trade_no)
         .executeTakeFirstOrThrow();
       expect(early.status).toBe('succeeded');
-      release();
+      held.release();
       const res = await pending;
       expect(res.body.status).toBe('succeeded');
       const d = await detail(res.body.id);
       expect(d.events.filter((e: { type: string }) => e.type === 'succeeded')).toHaveLength(1);
     } finally {
-      release();
-      gateway.handle = original;
+      held.release();
     }
+  });
+
+  /** Starts a code payment of a new order whose wallet answer is held; resolves once the payment is written. */
+  async function codePaymentHeld(amountFen: number) {
+    const code = await payerCode(cashier(), 'wechat', { action: 'pay' });
+    const orderId = crypto.randomUUID();
+    expect((await cashier().post('/api/orders', { id: orderId, amountFen })).status).toBe(201);
+    const held = holdAnswers('codepay');
+    const answer = cashier().post(`/api/orders/${orderId}/payments`, { flow: 'code_pay', authCode: code });
+    let payment: { id: string } | undefined;
+    for (let i = 0; i < 100 && !payment; i += 1) {
+      await new Promise((r) => setTimeout(r, 10));
+      payment = await t.db.kysely.selectFrom('payments').select('id').where('order_id', '=', orderId).executeTakeFirst();
+    }
+    if (!payment) throw new Error('the code payment was never written');
+    return { orderId, paymentId: payment.id, held, answer };
+  }
+
+  it('refunds a code payment whose order was paid in cash while the wallet was answering', async () => {
+    const sale = await codePaymentHeld(700);
+    try {
+      const cash = await cashier().post(`/api/orders/${sale.orderId}/payments`, { flow: 'cash', tenderedFen: 700 });
+      expect(cash.body).toMatchObject({ status: 'succeeded', method: 'cash' });
+    } finally {
+      sale.held.release();
+    }
+    expect((await sale.answer).body).toMatchObject({ id: sale.paymentId, status: 'succeeded' });
+    await t.drain();
+    const d = await detail(sale.paymentId);
+    expect(d.payment).toMatchObject({ status: 'succeeded', refundedFen: 700 });
+    expect(d.refunds).toMatchObject([{ amountFen: 700, automatic: true, status: 'succeeded' }]);
+    expect(d.order.status).toBe('paid');
+  });
+
+  it('refunds a success the wallet answers after the payment was cancelled meanwhile', async () => {
+    const sale = await codePaymentHeld(800);
+    try {
+      await t.db.kysely.updateTable('payments').set({ status: 'cancelled' }).where('id', '=', sale.paymentId).execute();
+    } finally {
+      sale.held.release();
+    }
+    await sale.answer;
+    await t.drain();
+    const d = await detail(sale.paymentId);
+    expect(d.payment).toMatchObject({ status: 'succeeded', lateSuccess: true, refundedFen: 800 });
+    expect(d.refunds).toMatchObject([{ automatic: true, status: 'succeeded' }]);
+    expect(d.order.status).toBe('open');
   });
 
   it('refuses a payment over the per-payment ceiling', async () => {

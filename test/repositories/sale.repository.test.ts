@@ -127,6 +127,31 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
     expect(await repos().outbox.findById(`${second.id}.requery`)).toBeUndefined();
   });
 
+  it('writes none of a sale whose last row clashes: no order, no payment, no event', async () => {
+    const { p: earlier } = await opened();
+    const o = order();
+    const p = payment(o.id);
+    const clashing = jobs(p.id).map((job, i) => (i === 1 ? { ...job, id: `${earlier.id}.requery` } : job));
+    await expect(repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: clashing })).rejects.toThrow(
+      /unique|duplicate/i,
+    );
+    expect(await repos().payments.findOrder(merchant, o.id)).toBeUndefined();
+    expect(await repos().payments.findPayment(merchant, p.id)).toBeUndefined();
+    expect(await repos().payments.events(merchant, p.id)).toEqual([]);
+    expect(await repos().outbox.findById(`${p.id}.expire`)).toBeUndefined();
+  });
+
+  it('refuses to run inside a transaction, where it would not be all or nothing by itself', async () => {
+    const o = order();
+    const p = payment(o.id);
+    await expect(
+      db.kysely
+        .transaction()
+        .execute((trx) => repositories(trx, dialect).sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) })),
+    ).rejects.toThrow(/never inside a transaction/);
+    expect(await repos().payments.findOrder(merchant, o.id)).toBeUndefined();
+  });
+
   it('settles a paid sale: payment succeeded, order paid, watch jobs done, event recorded', async () => {
     const { o, p } = await opened();
     const moved = await paid(o, p.id);
@@ -155,6 +180,7 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
     });
   });
 
+  // On PostgreSQL this is about lock order (the payment before its order); SQLite runs one writer at a time.
   it('waits behind another move of the payment, without a deadlock, then writes nothing', async () => {
     const { o, p } = await opened();
     let settled: Promise<unknown> | undefined;

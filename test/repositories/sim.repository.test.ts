@@ -62,6 +62,18 @@ describe.each(dialects)('simulator code payments on %s', (dialect) => {
     expect(await book('B1', '139999999999999999')).toMatchObject({ used: false, payer: undefined, row: { state: 'PAYERROR' } });
   });
 
+  it('lets one of many simultaneous payments with one code take it, and one of many with one order number book', async () => {
+    const code = await freshCode();
+    const byCode = await Promise.all(Array.from({ length: 8 }, (_, i) => book(`D${i}`, code)));
+    expect(byCode.filter((b) => b && !b.used)).toHaveLength(1);
+    expect(byCode.filter((b) => b?.used)).toHaveLength(7);
+    const codes = await Promise.all(Array.from({ length: 4 }, () => freshCode()));
+    const byOrder = await Promise.all(codes.map((c) => book('E1', c)));
+    expect(byOrder.filter((b) => b !== undefined)).toHaveLength(1);
+    const usedUp = await Promise.all(codes.map(async (c) => (await sim().payerCode(merchant, c))?.used_at));
+    expect(usedUp.filter((at) => at !== null)).toHaveLength(1);
+  });
+
   it('changes nothing for an order number booked already: the new code stays unused', async () => {
     await book('C1', await freshCode());
     const other = await freshCode();

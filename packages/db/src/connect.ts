@@ -22,7 +22,11 @@ export interface Db {
    * COMMIT returns only once durable.
    */
   durable(): Promise<void>;
-  /** SQLite: runs an atomic unit, committed together with the units submitted beside it (write-batch.ts). */
+  /**
+   * SQLite: runs an atomic unit, committed together with the units submitted beside it (write-batch.ts).
+   * Never await one inside a transaction of this database: the unit waits for the connection, which the
+   * transaction holds until the unit is done.
+   */
   atomic?: Atomic | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -73,7 +77,7 @@ function openSqlite(dataDir: string, fileName: string): Db {
     dialect: new SqliteDialect({ database: statements }),
     log: slowQueryLog(),
   });
-  const batcher = new WriteBatcher(kysely, statements.prepare);
+  const batcher = new WriteBatcher(kysely, native, statements.prepare);
   return {
     kysely,
     dialect: 'sqlite',

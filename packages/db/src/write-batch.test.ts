@@ -28,7 +28,7 @@ function setUp() {
     return native.prepare(text);
   };
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
-  const batcher = new WriteBatcher(kysely, prepare);
+  const batcher = new WriteBatcher(kysely, native, prepare);
   const insert = (id: string, v = 1) =>
     batcher.run((run) => run.changed({ sql: 'insert into t (id, v) values (?, ?)', parameters: [id, v] }));
   const ids = () => (native.prepare('select id from t order by id').all() as { id: string }[]).map((r) => r.id);
@@ -85,8 +85,28 @@ describe('WriteBatcher', () => {
   });
 
   it('refuses the units of a closed database instead of leaving them waiting', async () => {
-    const { native, insert } = setUp();
-    native.close();
-    await expect(Promise.all([insert('late'), insert('later')])).rejects.toThrow(/not open/);
+    const { kysely, insert } = setUp();
+    await insert('first');
+    await kysely.destroy();
+    await expect(Promise.all([insert('late'), insert('later')])).rejects.toThrow(/destroyed/);
+  });
+
+  it('gives a unit that makes SQLite abandon the transaction its own error, and runs the others again', async () => {
+    const { native, batcher, insert, ids } = setUp();
+    await insert('a');
+    const pages = (native.pragma('page_count', { simple: true }) as number) + 1;
+    native.pragma(`max_page_count = ${pages}`);
+    const big = 'x'.repeat(200_000);
+    const units = [
+      insert('before'),
+      batcher.run((run) => run.changed({ sql: 'insert into t (id, v) values (?, ?)', parameters: [big, 1] })),
+      insert('after'),
+    ];
+    const [before, full, after] = await Promise.allSettled(units);
+    expect(full).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_FULL' } });
+    expect(before).toMatchObject({ status: 'fulfilled', value: 1 });
+    expect(after).toMatchObject({ status: 'fulfilled', value: 1 });
+    expect(ids()).toEqual(['a', 'after', 'before']);
+    expect(native.inTransaction).toBe(false);
   });
 });

@@ -48,6 +48,7 @@ export class WriteBatcher {
   constructor(
     /** Held while a batch runs, so no transaction of the query builder's is open across ours. */
     private readonly kysely: Kysely<Database>,
+    private readonly native: SQLite.Database,
     private readonly prepare: (sql: string) => SQLite.Statement,
   ) {}
 
@@ -93,6 +94,13 @@ export class WriteBatcher {
           exec('release unit');
           outcomes.push({ job, ok: true, value });
         } catch (err) {
+          if (!this.native.inTransaction) {
+            // SQLite rolled the whole transaction back (disk full, an I/O error): this unit gets its own
+            // error; the others, whose writes went with it, run again in the next batch.
+            job.reject(err);
+            this.queue.unshift(...batch.filter((other) => other !== job));
+            return;
+          }
           exec('rollback to unit');
           exec('release unit');
           outcomes.push({ job, ok: false, value: err });
@@ -100,16 +108,25 @@ export class WriteBatcher {
       }
       exec('commit');
     } catch (err) {
-      // Only the engine can fail here (disk full, I/O error): nothing of the batch is kept.
-      try {
-        exec('rollback');
-      } catch {}
-      for (const job of batch) job.reject(err);
+      this.abandon(batch, err, exec);
       return;
     }
     for (const { job, ok, value } of outcomes) {
       if (ok) job.resolve(value);
       else job.reject(value);
     }
+  }
+
+  /** Nothing of the batch is kept, and the connection must not stay inside its transaction. */
+  private abandon(batch: Queued[], err: unknown, exec: (sql: string) => void): void {
+    if (this.native.inTransaction) {
+      try {
+        exec('rollback');
+      } catch {}
+    }
+    // Left open, every later write would join a transaction that never commits while durable() said
+    // all was well: better no database than that.
+    if (this.native.inTransaction) this.native.close();
+    for (const job of batch) job.reject(err);
   }
 }

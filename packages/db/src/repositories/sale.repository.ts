@@ -39,7 +39,7 @@ export interface PaidSale {
 }
 
 // PostgreSQL: each is one statement, so one round trip instead of one per row plus BEGIN and COMMIT
-// (docs/performance-checkout.md). A statement is atomic, and its constraints are checked at its end.
+// (docs/performance-checkout.md). A statement is atomic: when any part of it fails, none of it is written.
 const openWithOrderOnPostgres = prepared((db, order: Order, payment: NewPayment, event: PaymentEvent, jobs: Insertable<OutboxTable>[]) =>
   db
     .with('o', (q) => q.insertInto('orders').values(order).returning('id'))
@@ -57,6 +57,8 @@ const openOnPostgres = prepared((db, payment: NewPayment, event: PaymentEvent, j
 );
 // The payment is locked first, then its order, the order every other move of a payment takes them in
 // (move, then order status), so two settlements of one payment queue on the payment and cannot deadlock.
+// NO KEY UPDATE, as an UPDATE of their non-key columns takes: rows that refer to them (events, refunds)
+// can still be inserted meanwhile.
 // The payment moves only if its order is still open and becomes paid with it; anything else (a second
 // payment of the order, a race) writes nothing and is left to the caller.
 const settlePaidOnPostgres = prepared(
@@ -79,7 +81,7 @@ const settlePaidOnPostgres = prepared(
           .where('merchant_id', '=', merchantId)
           .where('id', '=', paymentId)
           .where('status', '=', from)
-          .forUpdate(),
+          .forNoKeyUpdate(),
       )
       .with('o', (q) =>
         q
@@ -89,7 +91,7 @@ const settlePaidOnPostgres = prepared(
           .where('id', '=', orderId)
           .where('status', '=', 'open')
           .where((eb) => eb.exists(eb.selectFrom('p').select('p.id')))
-          .forUpdate(),
+          .forNoKeyUpdate(),
       )
       .with('m', (q) =>
         q
@@ -160,6 +162,7 @@ export class SaleRepository {
 
   /** False when the order id was taken already: nothing is written. A payment that clashes throws. */
   async open(sale: SaleOpening): Promise<boolean> {
+    this.refuseTransaction();
     const jobs = outboxRows(sale.jobs);
     if (this.dialect === 'postgres') {
       try {
@@ -192,6 +195,7 @@ export class SaleRepository {
    * one go; or, when the payment or its order is not as `sale` expects, writes nothing and answers undefined.
    */
   async settlePaid(sale: PaidSale): Promise<Payment | undefined> {
+    this.refuseTransaction();
     const { merchantId, paymentId, orderId, from, patch, jobIds, event, now } = sale;
     const { db, dialect } = this;
     if (dialect === 'postgres') {
@@ -213,6 +217,11 @@ export class SaleRepository {
   private unit<T>(work: AtomicUnit<T>): Promise<T> {
     if (!this.atomic) throw new Error('SQLite sale writes run as atomic units: repositories(db.kysely, db.dialect, db.atomic)');
     return this.atomic(work);
+  }
+
+  /** Each write is all or nothing by itself; inside a caller's transaction it would not be, on either database. */
+  private refuseTransaction(): void {
+    if (this.db.isTransaction) throw new Error('a sale write runs on its own, never inside a transaction');
   }
 }
 

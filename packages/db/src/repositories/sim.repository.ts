@@ -175,6 +175,7 @@ export class SimRepository {
     now: number,
     tradeFor: (payer: SimPayerCode | undefined, used: boolean) => Omit<SimTrade, 'refunded_fen'>,
   ): Promise<BookedCodePayment | undefined> {
+    if (this.db.isTransaction) throw new Error('a booking runs on its own, never inside a transaction');
     if (this.dialect === 'postgres') {
       const payer = await this.payerCode(merchantId, code);
       if (payer && payer.used_at === null) {
