@@ -436,6 +436,33 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect((await cashier().post(`/api/bindings/${binding.id}/test-payment`, {})).body.error.code).toBe('FORBIDDEN');
   });
 
+  it('verifies a binding with the first sale through it, and only the first', async () => {
+    const owner = shop.owner.client;
+    const code = await uploadCode(owner, 'https://qr.alipay.com/stx00000verify', shop.storeId);
+    const binding = (
+      await owner.post('/api/bindings', {
+        codeId: code.id,
+        storeId: shop.storeId,
+        stationId: shop.stationId,
+        method: 'alipay',
+        merchantNo: '2088102146225135',
+      })
+    ).body;
+    expect(binding.verified).toBe(false);
+    const sales = [];
+    for (const amountFen of [610, 620]) {
+      const res = await sell(cashier(), amountFen, { flow: 'code_pay', authCode: await payerCode(cashier(), 'alipay', { action: 'pay' }) });
+      expect(res.body).toMatchObject({ status: 'succeeded', bindingId: binding.id });
+      sales.push((await detail(res.body.id)).events.map((e: { type: string }) => e.type));
+    }
+    expect(sales).toEqual([
+      ['created', 'succeeded', 'binding_verified'],
+      ['created', 'succeeded'],
+    ]);
+    const after = (await owner.get('/api/bindings?active=true')).body.items.find((b: { id: string }) => b.id === binding.id);
+    expect(after.verified).toBe(true);
+  });
+
   it('lists transaction records with filters and totals', async () => {
     const all = await shop.owner.client.get('/api/payments?limit=200');
     expect(all.status).toBe(200);

@@ -649,7 +649,7 @@ export class PaymentService {
     known?: Payment,
   ): Promise<Payment | undefined> {
     let payment = known;
-    if (payment && outcome.state === 'succeeded' && !isFinalPayment(payment.status as PaymentStatus) && !payment.binding_id) {
+    if (payment && outcome.state === 'succeeded' && !isFinalPayment(payment.status as PaymentStatus)) {
       // The usual ending of a sale, in one write (SaleRepository.settlePaid); anything unusual about the
       // payment or its order as they are now (a race, a second payment of the order) writes nothing and
       // is judged below from a fresh read.
@@ -661,6 +661,9 @@ export class PaymentService {
         patch: { channel_trade_no: outcome.channelTradeNo, paid_at: outcome.paidAt, late_success: 0 },
         jobIds: watchJobIds(id),
         event: this.eventRow(payment, 'succeeded', { source, channelTradeNo: outcome.channelTradeNo, late: false }, actorUserId),
+        binding: payment.binding_id
+          ? { id: payment.binding_id, event: this.eventRow(payment, 'binding_verified', { bindingId: payment.binding_id }, actorUserId) }
+          : undefined,
         now: this.ctx.now(),
       });
       if (settled) return settled;

@@ -14,6 +14,16 @@ const findActiveQuery = prepared((db, merchantId: string, scopeKey: string, meth
     .where('status', '=', activeStatus),
 );
 
+/** A binding proven by a payment that went through it: only the first one marks it (the sale's own write). */
+export const markVerifiedQuery = prepared((db, merchantId: string, id: string, now: number) =>
+  db
+    .updateTable('code_bindings')
+    .set({ verified_at: now })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .where('verified_at', 'is', null),
+);
+
 export class BindingRepository {
   constructor(
     private readonly db: Executor,
@@ -63,14 +73,7 @@ export class BindingRepository {
   }
 
   async markVerified(merchantId: string, id: string, now: number): Promise<boolean> {
-    const res = await this.db
-      .updateTable('code_bindings')
-      .set({ verified_at: now })
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .where('verified_at', 'is', null)
-      .executeTakeFirst();
-    return res.numUpdatedRows > 0n;
+    return (await markVerifiedQuery.changed(this.db, this.dialect, merchantId, id, now)) > 0;
   }
 
   async list(merchantId: string, filter: { codeId?: string | undefined; storeId?: string | null | undefined; activeOnly?: boolean } = {}) {

@@ -1,7 +1,8 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, OutboxTable, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
 import type { Atomic, AtomicUnit } from '../write-batch.ts';
+import { markVerifiedQuery } from './binding.repository.ts';
 import type { Executor } from './executor.ts';
 import { enqueueQuery, finishedJob, finishUnclaimedQuery, type NewOutboxMessage, outboxRows, unclaimedJobs } from './outbox.repository.ts';
 import {
@@ -35,6 +36,8 @@ export interface PaidSale {
   /** The watch jobs the payment no longer needs. */
   jobIds: readonly string[];
   event: PaymentEvent;
+  /** The binding the payment went through, and the event recorded if this payment is the one that verifies it. */
+  binding?: { id: string; event: PaymentEvent } | undefined;
   now: number;
 }
 
@@ -61,6 +64,72 @@ const openOnPostgres = prepared((db, payment: NewPayment, event: PaymentEvent, j
 // can still be inserted meanwhile.
 // The payment moves only if its order is still open and becomes paid with it; anything else (a second
 // payment of the order, a race) writes nothing and is left to the caller.
+const settlingOnPostgres = (
+  db: Executor,
+  merchantId: string,
+  paymentId: string,
+  orderId: string,
+  from: PaymentStatusColumn,
+  patch: MovePatch,
+  jobIds: readonly string[],
+  event: PaymentEvent,
+  now: number,
+) =>
+  db
+    .with('p', (q) =>
+      q
+        .selectFrom('payments')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', paymentId)
+        .where('status', '=', from)
+        .forNoKeyUpdate(),
+    )
+    .with('o', (q) =>
+      q
+        .selectFrom('orders')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', orderId)
+        .where('status', '=', 'open')
+        .where((eb) => eb.exists(eb.selectFrom('p').select('p.id')))
+        .forNoKeyUpdate(),
+    )
+    .with('m', (q) =>
+      q
+        .updateTable('payments')
+        .set({ ...patch, status: 'succeeded', updated_at: now })
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', paymentId)
+        .where('status', '=', from)
+        .where((eb) => eb.exists(eb.selectFrom('o').select('o.id')))
+        .returningAll(),
+    )
+    .with('paid', (q) =>
+      q
+        .updateTable('orders')
+        .set({ status: 'paid', updated_at: now })
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', orderId)
+        .where('status', '=', 'open')
+        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
+        .returning('id'),
+    )
+    .with('j', (q) =>
+      q
+        .updateTable('outbox')
+        .set(finishedJob(now))
+        .where(unclaimedJobs(jobIds, now))
+        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
+        .returning('id'),
+    )
+    .with('e', (q) => q.insertInto('payment_events').columns(eventColumns).expression(eventFrom('m', event)).returning('id'));
+
+const eventColumns = ['id', 'merchant_id', 'payment_id', 'type', 'detail', 'actor_user_id', 'created_at'] as const;
+/** The event's row once for each row of `cte`: none when the step it records did not happen. */
+const eventFrom = (cte: 'm' | 'b', e: PaymentEvent) =>
+  sql<PaymentEvent>`select ${e.id}, ${e.merchant_id}, ${e.payment_id}, ${e.type}, ${e.detail}, ${e.actor_user_id}, ${e.created_at} from ${sql.table(cte)}`;
+
 const settlePaidOnPostgres = prepared(
   (
     db,
@@ -72,74 +141,35 @@ const settlePaidOnPostgres = prepared(
     jobIds: readonly string[],
     event: PaymentEvent,
     now: number,
+  ) => settlingOnPostgres(db, merchantId, paymentId, orderId, from, patch, jobIds, event, now).selectFrom('m').selectAll(),
+);
+// A payment through a binding proves it: the first one marks it verified, with its own event.
+const settlePaidThroughBindingOnPostgres = prepared(
+  (
+    db,
+    merchantId: string,
+    paymentId: string,
+    orderId: string,
+    from: PaymentStatusColumn,
+    patch: MovePatch,
+    jobIds: readonly string[],
+    event: PaymentEvent,
+    now: number,
+    bindingId: string,
+    bindingEvent: PaymentEvent,
   ) =>
-    db
-      .with('p', (q) =>
+    settlingOnPostgres(db, merchantId, paymentId, orderId, from, patch, jobIds, event, now)
+      .with('b', (q) =>
         q
-          .selectFrom('payments')
-          .select('id')
+          .updateTable('code_bindings')
+          .set({ verified_at: now })
           .where('merchant_id', '=', merchantId)
-          .where('id', '=', paymentId)
-          .where('status', '=', from)
-          .forNoKeyUpdate(),
-      )
-      .with('o', (q) =>
-        q
-          .selectFrom('orders')
-          .select('id')
-          .where('merchant_id', '=', merchantId)
-          .where('id', '=', orderId)
-          .where('status', '=', 'open')
-          .where((eb) => eb.exists(eb.selectFrom('p').select('p.id')))
-          .forNoKeyUpdate(),
-      )
-      .with('m', (q) =>
-        q
-          .updateTable('payments')
-          .set({ ...patch, status: 'succeeded', updated_at: now })
-          .where('merchant_id', '=', merchantId)
-          .where('id', '=', paymentId)
-          .where('status', '=', from)
-          .where((eb) => eb.exists(eb.selectFrom('o').select('o.id')))
-          .returningAll(),
-      )
-      .with('paid', (q) =>
-        q
-          .updateTable('orders')
-          .set({ status: 'paid', updated_at: now })
-          .where('merchant_id', '=', merchantId)
-          .where('id', '=', orderId)
-          .where('status', '=', 'open')
+          .where('id', '=', bindingId)
+          .where('verified_at', 'is', null)
           .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
           .returning('id'),
       )
-      .with('j', (q) =>
-        q
-          .updateTable('outbox')
-          .set(finishedJob(now))
-          .where(unclaimedJobs(jobIds, now))
-          .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
-          .returning('id'),
-      )
-      .with('e', (q) =>
-        q
-          .insertInto('payment_events')
-          .columns(['id', 'merchant_id', 'payment_id', 'type', 'detail', 'actor_user_id', 'created_at'])
-          .expression((eb) =>
-            eb
-              .selectFrom('m')
-              .select((s) => [
-                s.val(event.id).as('id'),
-                s.val(event.merchant_id).as('merchant_id'),
-                s.val(event.payment_id).as('payment_id'),
-                s.val(event.type).as('type'),
-                s.val(event.detail).as('detail'),
-                s.val(event.actor_user_id).as('actor_user_id'),
-                s.val(event.created_at).as('created_at'),
-              ]),
-          )
-          .returning('id'),
-      )
+      .with('be', (q) => q.insertInto('payment_events').columns(eventColumns).expression(eventFrom('b', bindingEvent)).returning('id'))
       .selectFrom('m')
       .selectAll(),
 );
@@ -191,15 +221,30 @@ export class SaleRepository {
   }
 
   /**
-   * Moves the payment to succeeded, its order to paid, finishes its watch jobs and records the event, in
-   * one go; or, when the payment or its order is not as `sale` expects, writes nothing and answers undefined.
+   * Moves the payment to succeeded, its order to paid, finishes its watch jobs and records the event (and
+   * marks its binding verified, if this is the binding's first payment), in one go; or, when the payment or its order is not as `sale` expects, writes nothing and answers undefined.
    */
   async settlePaid(sale: PaidSale): Promise<Payment | undefined> {
     this.refuseTransaction();
-    const { merchantId, paymentId, orderId, from, patch, jobIds, event, now } = sale;
+    const { merchantId, paymentId, orderId, from, patch, jobIds, event, binding, now } = sale;
     const { db, dialect } = this;
     if (dialect === 'postgres') {
-      return settlePaidOnPostgres.first(db, dialect, merchantId, paymentId, orderId, from, patch, jobIds, event, now);
+      return binding
+        ? settlePaidThroughBindingOnPostgres.first(
+            db,
+            dialect,
+            merchantId,
+            paymentId,
+            orderId,
+            from,
+            patch,
+            jobIds,
+            event,
+            now,
+            binding.id,
+            binding.event,
+          )
+        : settlePaidOnPostgres.first(db, dialect, merchantId, paymentId, orderId, from, patch, jobIds, event, now);
     }
     return this.unit((run) => {
       if (run.changed(setOrderStatusQuery.statement(db, dialect, merchantId, orderId, ['open'], 'paid', now)) === 0) return undefined;
@@ -207,6 +252,9 @@ export class SaleRepository {
       if (!moved) throw new NotAsExpected();
       run.changed(finishUnclaimedQuery.statement(db, dialect, jobIds, now));
       run.changed(appendEventQuery.statement(db, dialect, event));
+      if (binding && run.changed(markVerifiedQuery.statement(db, dialect, merchantId, binding.id, now)) > 0) {
+        run.changed(appendEventQuery.statement(db, dialect, binding.event));
+      }
       return moved;
     }).catch((err: unknown) => {
       if (err instanceof NotAsExpected) return undefined;
