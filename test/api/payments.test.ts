@@ -413,18 +413,24 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(conflict.body.error.code).toBe('ORDER_CONFLICT');
   });
 
+  /** The owner uploads a collection code and binds it to the shop's station for one wallet. */
+  async function bindAtStation(codeUrl: string, method: 'wechatpay' | 'alipay', merchantNo: string) {
+    const owner = shop.owner.client;
+    const code = await uploadCode(owner, codeUrl, shop.storeId);
+    const bound = await owner.post('/api/bindings', {
+      codeId: code.id,
+      storeId: shop.storeId,
+      stationId: shop.stationId,
+      method,
+      merchantNo,
+    });
+    expect(bound.status).toBe(201);
+    return bound.body;
+  }
+
   it('verifies a binding with a test payment paid on the simulator', async () => {
     const owner = shop.owner.client;
-    const code = await uploadCode(owner, 'https://payapp.weixin.qq.com/qr/VERIFY0001', shop.storeId);
-    const binding = (
-      await owner.post('/api/bindings', {
-        codeId: code.id,
-        storeId: shop.storeId,
-        stationId: shop.stationId,
-        method: 'wechatpay',
-        merchantNo: '1900000109',
-      })
-    ).body;
+    const binding = await bindAtStation('https://payapp.weixin.qq.com/qr/VERIFY0001', 'wechatpay', '1900000109');
     expect(binding.verified).toBe(false);
     const test = await owner.post(`/api/bindings/${binding.id}/test-payment`, {});
     expect(test.body).toMatchObject({ status: 'pending', amountFen: 1, bindingId: binding.id });
@@ -438,16 +444,7 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
 
   it('verifies a binding with the first sale through it, and only the first', async () => {
     const owner = shop.owner.client;
-    const code = await uploadCode(owner, 'https://qr.alipay.com/stx00000verify', shop.storeId);
-    const binding = (
-      await owner.post('/api/bindings', {
-        codeId: code.id,
-        storeId: shop.storeId,
-        stationId: shop.stationId,
-        method: 'alipay',
-        merchantNo: '2088102146225135',
-      })
-    ).body;
+    const binding = await bindAtStation('https://qr.alipay.com/stx00000verify', 'alipay', '2088102146225135');
     expect(binding.verified).toBe(false);
     const sales = [];
     for (const amountFen of [610, 620]) {

@@ -48,6 +48,5 @@ export function repositories(db: Executor, dialect: Dialect, atomic?: Atomic) {
 export type Repositories = ReturnType<typeof repositories>;
 export type { IdempotencyRecord } from './idempotency.repository.ts';
 export type { PaymentFilter } from './payment.repository.ts';
-export type { PaidSale, SaleOpening } from './sale.repository.ts';
 export type { LiveSession } from './session.repository.ts';
 export type { Executor };

@@ -1,9 +1,9 @@
-import { type Insertable, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, OutboxTable, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
 import type { Atomic, AtomicUnit } from '../write-batch.ts';
 import { markVerifiedQuery } from './binding.repository.ts';
-import type { Executor } from './executor.ts';
+import { columnsOf, type Executor, rowFrom } from './executor.ts';
 import { enqueueQuery, finishedJob, finishUnclaimedQuery, type NewOutboxMessage, outboxRows, unclaimedJobs } from './outbox.repository.ts';
 import {
   appendEventQuery,
@@ -64,18 +64,9 @@ const openOnPostgres = prepared((db, payment: NewPayment, event: PaymentEvent, j
 // can still be inserted meanwhile.
 // The payment moves only if its order is still open and becomes paid with it; anything else (a second
 // payment of the order, a race) writes nothing and is left to the caller.
-const settlingOnPostgres = (
-  db: Executor,
-  merchantId: string,
-  paymentId: string,
-  orderId: string,
-  from: PaymentStatusColumn,
-  patch: MovePatch,
-  jobIds: readonly string[],
-  event: PaymentEvent,
-  now: number,
-) =>
-  db
+const settlePaidOnPostgres = prepared((db, sale: PaidSale) => {
+  const { merchantId, paymentId, orderId, from, patch, jobIds, event, binding, now } = sale;
+  const settling = db
     .with('p', (q) =>
       q
         .selectFrom('payments')
@@ -123,56 +114,26 @@ const settlingOnPostgres = (
         .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
         .returning('id'),
     )
-    .with('e', (q) => q.insertInto('payment_events').columns(eventColumns).expression(eventFrom('m', event)).returning('id'));
-
-const eventColumns = ['id', 'merchant_id', 'payment_id', 'type', 'detail', 'actor_user_id', 'created_at'] as const;
-/** The event's row once for each row of `cte`: none when the step it records did not happen. */
-const eventFrom = (cte: 'm' | 'b', e: PaymentEvent) =>
-  sql<PaymentEvent>`select ${e.id}, ${e.merchant_id}, ${e.payment_id}, ${e.type}, ${e.detail}, ${e.actor_user_id}, ${e.created_at} from ${sql.table(cte)}`;
-
-const settlePaidOnPostgres = prepared(
-  (
-    db,
-    merchantId: string,
-    paymentId: string,
-    orderId: string,
-    from: PaymentStatusColumn,
-    patch: MovePatch,
-    jobIds: readonly string[],
-    event: PaymentEvent,
-    now: number,
-  ) => settlingOnPostgres(db, merchantId, paymentId, orderId, from, patch, jobIds, event, now).selectFrom('m').selectAll(),
-);
-// A payment through a binding proves it: the first one marks it verified, with its own event.
-const settlePaidThroughBindingOnPostgres = prepared(
-  (
-    db,
-    merchantId: string,
-    paymentId: string,
-    orderId: string,
-    from: PaymentStatusColumn,
-    patch: MovePatch,
-    jobIds: readonly string[],
-    event: PaymentEvent,
-    now: number,
-    bindingId: string,
-    bindingEvent: PaymentEvent,
-  ) =>
-    settlingOnPostgres(db, merchantId, paymentId, orderId, from, patch, jobIds, event, now)
-      .with('b', (q) =>
-        q
-          .updateTable('code_bindings')
-          .set({ verified_at: now })
-          .where('merchant_id', '=', merchantId)
-          .where('id', '=', bindingId)
-          .where('verified_at', 'is', null)
-          .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
-          .returning('id'),
-      )
-      .with('be', (q) => q.insertInto('payment_events').columns(eventColumns).expression(eventFrom('b', bindingEvent)).returning('id'))
-      .selectFrom('m')
-      .selectAll(),
-);
+    .with('e', (q) => q.insertInto('payment_events').columns(columnsOf(event)).expression(rowFrom('m', event)).returning('id'));
+  if (!binding) return settling.selectFrom('m').selectAll();
+  // A payment through a binding proves it: the first one marks it verified, with its own event.
+  return settling
+    .with('b', (q) =>
+      q
+        .updateTable('code_bindings')
+        .set({ verified_at: now })
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', binding.id)
+        .where('verified_at', 'is', null)
+        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
+        .returning('id'),
+    )
+    .with('be', (q) =>
+      q.insertInto('payment_events').columns(columnsOf(binding.event)).expression(rowFrom('b', binding.event)).returning('id'),
+    )
+    .selectFrom('m')
+    .selectAll();
+});
 
 const orderTaken = (err: unknown) => (err as { code?: string; constraint?: string }).constraint === 'orders_pk';
 const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
@@ -228,24 +189,7 @@ export class SaleRepository {
     this.refuseTransaction();
     const { merchantId, paymentId, orderId, from, patch, jobIds, event, binding, now } = sale;
     const { db, dialect } = this;
-    if (dialect === 'postgres') {
-      return binding
-        ? settlePaidThroughBindingOnPostgres.first(
-            db,
-            dialect,
-            merchantId,
-            paymentId,
-            orderId,
-            from,
-            patch,
-            jobIds,
-            event,
-            now,
-            binding.id,
-            binding.event,
-          )
-        : settlePaidOnPostgres.first(db, dialect, merchantId, paymentId, orderId, from, patch, jobIds, event, now);
-    }
+    if (dialect === 'postgres') return settlePaidOnPostgres.first(db, dialect, sale);
     return this.unit((run) => {
       if (run.changed(setOrderStatusQuery.statement(db, dialect, merchantId, orderId, ['open'], 'paid', now)) === 0) return undefined;
       const [moved] = run.rows<Payment>(moveQuery.statement(db, dialect, merchantId, paymentId, [from], 'succeeded', patch, now));

@@ -1,7 +1,7 @@
 import type { Dialect } from '../connect.ts';
 import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
 import type { Atomic } from '../write-batch.ts';
-import type { Executor } from './executor.ts';
+import { columnsOf, type Executor, rowFrom } from './executor.ts';
 import { prepared } from './prepared.ts';
 
 /** The simulator gateway's own books, kept apart from ours as a wallet's would be. */
@@ -38,8 +38,8 @@ const useCodeAndBookOnPostgres = prepared((db, merchantId: string, code: string,
         .returning('code'),
     )
     .insertInto('sim_trades')
-    .columns(Object.keys(row) as (keyof typeof row)[])
-    .expression((eb) => eb.selectFrom('c').select((s) => (Object.keys(row) as (keyof typeof row)[]).map((k) => s.val(row[k]).as(k)))),
+    .columns(columnsOf(row))
+    .expression(rowFrom('c', row)),
 );
 
 /** What a code payment did to the simulator's books. */
