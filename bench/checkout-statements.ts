@@ -9,11 +9,12 @@
  * role that may create databases): the round trip of each statement, waiting for the server included.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '@paydesk/db';
+import { batchStats, openDatabase } from '@paydesk/db';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { seedDemo } from '../apps/server/src/cli/seed-demo.command.ts';
@@ -119,6 +120,18 @@ try {
   };
   for (let i = 0; i < warmUp; i += 1) await checkout();
 
+  // PostgreSQL's side of the cost: CPU time of this database's backends (same machine), from /proc.
+  const backendTicks = async () => {
+    if (dialect !== 'postgres') return 0;
+    const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db.kysely);
+    let ticks = 0;
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks;
+  };
+  const ticksBefore = await backendTicks();
   measuring = true;
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
@@ -130,6 +143,7 @@ try {
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
   measuring = false;
+  const backendMs = ((await backendTicks()) - ticksBefore) * 10;
 
   let totalNs = 0n;
   let statements = 0;
@@ -142,6 +156,12 @@ try {
     `${dialect}: ${checkouts} checkouts, ${concurrency} at a time, in process: ${((checkouts / wallMs) * 1000).toFixed(0)}/s, ` +
       `process CPU ${((used.user + used.system) / 1000 / checkouts).toFixed(2)} ms a checkout (all threads)`,
   );
+  if (dialect === 'postgres') console.log(`PostgreSQL backends' CPU ${(backendMs / checkouts).toFixed(2)} ms a checkout`);
+  for (const [kind, s] of Object.entries(batchStats(db.kysely))) {
+    console.log(
+      `batched ${kind}: ${s.calls} calls in ${s.batches} statements (${(s.calls / Math.max(1, s.batches)).toFixed(1)} a statement)`,
+    );
+  }
   console.log(`${(statements / checkouts).toFixed(1)} statements a checkout, ${perCheckout(totalNs)} ms in them\n`);
   console.log('ms/checkout  runs/checkout  statement');
   for (const [sql, s] of [...spent].sort((a, b) => Number(b[1].ns - a[1].ns))) {

@@ -460,6 +460,19 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     expect(after.verified).toBe(true);
   });
 
+  it('verifies a binding once when its first sales come at once', async () => {
+    const owner = shop.owner.client;
+    const binding = await bindAtStation('https://qr.alipay.com/stx00000verif2', 'alipay', '2088102146225135');
+    const amounts = [631, 632, 633];
+    const codes = await Promise.all(amounts.map(() => payerCode(cashier(), 'alipay', { action: 'pay' })));
+    const sales = await Promise.all(amounts.map((amountFen, i) => sell(cashier(), amountFen, { flow: 'code_pay', authCode: codes[i] })));
+    for (const res of sales) expect(res.body).toMatchObject({ status: 'succeeded', bindingId: binding.id });
+    const events = await Promise.all(sales.map(async (res) => (await detail(res.body.id)).events.map((e: { type: string }) => e.type)));
+    expect(events.filter((types) => types.includes('binding_verified'))).toHaveLength(1);
+    const after = (await owner.get('/api/bindings?active=true')).body.items.find((b: { id: string }) => b.id === binding.id);
+    expect(after.verified).toBe(true);
+  });
+
   it('lists transaction records with filters and totals', async () => {
     const all = await shop.owner.client.get('/api/payments?limit=200');
     expect(all.status).toBe(200);

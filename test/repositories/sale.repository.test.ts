@@ -1,4 +1,4 @@
-import { type NewPayment, newId, type Order, type PaymentEvent, repositories } from '@paydesk/db';
+import { batchStats, type NewPayment, newId, type Order, type PaymentEvent, repositories } from '@paydesk/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
@@ -206,5 +206,88 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
       .execute();
     expect(await paid(o, p.id)).toBeDefined();
     expect((await state(o, p.id)).jobs).toEqual(['done', 'pending']);
+  });
+
+  // On PostgreSQL sales made at once share one statement (coalescer.ts): each must end as it would alone.
+  describe('made at once', () => {
+    /** How many statements and calls of this kind ran while `work` did (PostgreSQL only). */
+    async function sharing<T>(kind: string, work: () => Promise<T>) {
+      const stats = () => Object.entries(batchStats(db.kysely)).filter(([k]) => k.startsWith(kind));
+      const total = () =>
+        stats().reduce((a, [, s]) => ({ batches: a.batches + s.batches, calls: a.calls + s.calls }), { batches: 0, calls: 0 });
+      const before = total();
+      const result = await work();
+      const after = total();
+      return { result, statements: after.batches - before.batches, calls: after.calls - before.calls };
+    }
+
+    it('opens each sale as it would alone: the fresh ones written, a taken order refused, a clash thrown', async () => {
+      const { o: taken, p: earlier } = await opened();
+      const fresh = Array.from({ length: 5 }, () => {
+        const o = order();
+        return { o, p: payment(o.id) };
+      });
+      const retry = payment(taken.id);
+      const clash = (() => {
+        const o = order();
+        const p = payment(o.id);
+        return { o, p, jobs: jobs(p.id).map((job, i) => (i === 1 ? { ...job, id: `${earlier.id}.requery` } : job)) };
+      })();
+      const { result, statements, calls } = await sharing('sale.open', () =>
+        Promise.allSettled([
+          ...fresh.map(({ o, p }) => repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) })),
+          repos().sales.open({ order: taken, payment: retry, event: event(retry.id, 'created'), jobs: jobs(retry.id) }),
+          repos().sales.open({ order: clash.o, payment: clash.p, event: event(clash.p.id, 'created'), jobs: clash.jobs }),
+        ]),
+      );
+      expect(result.map((r) => (r.status === 'fulfilled' ? r.value : 'thrown'))).toEqual([true, true, true, true, true, false, 'thrown']);
+      for (const { o, p } of fresh) {
+        expect(await state(o, p.id)).toEqual({ order: 'open', payment: 'created', events: ['created'], jobs: ['pending', 'pending'] });
+      }
+      expect(await repos().payments.findPayment(merchant, retry.id)).toBeUndefined();
+      expect(await repos().payments.findOrder(merchant, clash.o.id)).toBeUndefined();
+      expect(await repos().payments.findPayment(merchant, clash.p.id)).toBeUndefined();
+      if (dialect === 'postgres') expect(statements).toBeLessThan(calls);
+    });
+
+    it('opens one of two openings of the same new order', async () => {
+      const o = order();
+      const [a, b] = [payment(o.id), payment(o.id)] as [NewPayment, NewPayment];
+      const result = await Promise.all(
+        [a, b].map((p) => repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) })),
+      );
+      expect(result.sort()).toEqual([false, true]);
+      const written = await Promise.all([a, b].map((p) => repos().payments.findPayment(merchant, p.id)));
+      expect(written.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('settles each sale as it would alone; one whose payment moved meanwhile writes nothing', async () => {
+      const sales = await Promise.all(Array.from({ length: 5 }, () => opened()));
+      const moved = sales[2] as (typeof sales)[number];
+      await repos().payments.move(merchant, moved.p.id, ['created'], 'pending', {}, t0);
+      const { result, statements, calls } = await sharing('sale.settle', () => Promise.all(sales.map(({ o, p }) => paid(o, p.id))));
+      expect(result.map((p) => p?.status)).toEqual(['succeeded', 'succeeded', undefined, 'succeeded', 'succeeded']);
+      expect(result.map((p) => p?.id)).toEqual(sales.map(({ p }, i) => (i === 2 ? undefined : p.id)));
+      for (const [i, { o, p }] of sales.entries()) {
+        expect(await state(o, p.id)).toEqual(
+          i === 2
+            ? { order: 'open', payment: 'pending', events: ['created'], jobs: ['pending', 'pending'] }
+            : { order: 'paid', payment: 'succeeded', events: ['created', 'succeeded'], jobs: ['done', 'done'] },
+        );
+      }
+      if (dialect === 'postgres') expect(statements).toBeLessThan(calls);
+    });
+
+    it('settles a payment asked to settle twice at once only once', async () => {
+      const { o, p } = await opened();
+      const result = await Promise.all([paid(o, p.id), paid(o, p.id)]);
+      expect(result.filter(Boolean)).toHaveLength(1);
+      expect(await state(o, p.id)).toEqual({
+        order: 'paid',
+        payment: 'succeeded',
+        events: ['created', 'succeeded'],
+        jobs: ['done', 'done'],
+      });
+    });
   });
 });

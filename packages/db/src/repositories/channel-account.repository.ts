@@ -1,5 +1,6 @@
 import type { Dialect } from '../connect.ts';
 import type { ChannelAccount } from '../schema.ts';
+import { sharedLookup } from './batched.ts';
 import { activeStatus, type Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
@@ -13,6 +14,17 @@ const findForQuery = prepared((db, merchantId: string, kind: ChannelAccount['kin
     .where('status', '=', activeStatus)
     .where((eb) => eb.or([eb('store_id', '=', storeId), eb('store_id', 'is', null)])),
 );
+
+// PostgreSQL: the same for every sale of the moment at once (batched.ts).
+const findForShared = `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, kind text, store_id text)
+join channel_accounts c on c.merchant_id = x.merchant_id and c.kind = x.kind and c.status = 'active'
+  and (c.store_id = x.store_id or c.store_id is null)`;
+
+interface AccountKey {
+  merchant_id: string;
+  kind: ChannelAccount['kind'];
+  store_id: string;
+}
 
 export class ChannelAccountRepository {
   constructor(
@@ -32,7 +44,10 @@ export class ChannelAccountRepository {
 
   /** The store's own account of this kind, else the merchant-wide one. */
   async findFor(merchantId: string, kind: ChannelAccount['kind'], storeId: string): Promise<ChannelAccount | undefined> {
-    const rows = await findForQuery.rows(this.db, this.dialect, merchantId, kind, storeId);
+    const { db, dialect } = this;
+    const one = (x: AccountKey) => findForQuery.rows(db, dialect, x.merchant_id, x.kind, x.store_id);
+    const key = { merchant_id: merchantId, kind, store_id: storeId };
+    const rows = dialect === 'postgres' ? await sharedLookup(db, 'channel-account.for', findForShared, one)(key) : await one(key);
     return rows.find((r) => r.store_id === storeId) ?? rows.find((r) => r.store_id === null);
   }
 

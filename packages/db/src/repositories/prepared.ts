@@ -71,7 +71,7 @@ function markers(value: unknown, next: { index: number }): unknown {
 const postgresNames = new Map<string, string>();
 
 /** Our prepared texts get a name, so each PostgreSQL connection parses and plans them once (connect.ts). */
-function namedOnPostgres(sql: string): void {
+export function namedOnPostgres(sql: string): void {
   if (!postgresNames.has(sql)) postgresNames.set(sql, `pd_${postgresNames.size}`);
 }
 

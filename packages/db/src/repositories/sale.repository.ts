@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Dialect } from '../connect.ts';
 import type { NewPayment, Order, OutboxTable, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
 import type { Atomic, AtomicUnit } from '../write-batch.ts';
+import { coalescerFor } from './batched.ts';
 import { markVerifiedQuery } from './binding.repository.ts';
 import { columnsOf, type Executor, rowFrom } from './executor.ts';
 import { enqueueQuery, finishedJob, finishUnclaimedQuery, type NewOutboxMessage, outboxRows, unclaimedJobs } from './outbox.repository.ts';
@@ -15,6 +16,7 @@ import {
   setOrderStatusQuery,
 } from './payment.repository.ts';
 import { prepared } from './prepared.ts';
+import { openSales, patchColumns, settleSales } from './sale.batches.ts';
 
 /** The rows a sale starts with, written together or not at all. */
 export interface SaleOpening {
@@ -154,24 +156,16 @@ export class SaleRepository {
   /** False when the order id was taken already: nothing is written. A payment that clashes throws. */
   async open(sale: SaleOpening): Promise<boolean> {
     this.refuseTransaction();
-    const jobs = outboxRows(sale.jobs);
     if (this.dialect === 'postgres') {
-      try {
-        if (sale.order) await openWithOrderOnPostgres.changed(this.db, this.dialect, sale.order, sale.payment, sale.event, jobs);
-        else await openOnPostgres.changed(this.db, this.dialect, sale.payment, sale.event, jobs);
-        return true;
-      } catch (err) {
-        // The statement's parts run in no fixed order, so an in-flight payment of a retried order may be
-        // the clash reported; a transaction of separate inserts would have stopped at the order.
-        if (sale.order && uniqueViolation(err)) {
-          if (orderTaken(err) || (await new PaymentRepository(this.db, this.dialect).findOrder(sale.order.merchant_id, sale.order.id))) {
-            return false;
-          }
-        }
-        throw err;
-      }
+      return coalescerFor(this.db, 'sale.open', () => ({
+        many: (sales: readonly SaleOpening[]) => openSales(this.db, sales),
+        one: (one: SaleOpening) => this.openOnPostgres(one),
+        // Two openings of one order in a statement would fail it whole; apart, the second answers false.
+        key: (one: SaleOpening) => `${one.payment.merchant_id}/${one.payment.order_id}`,
+      })).run(sale);
     }
     const { db, dialect } = this;
+    const jobs = outboxRows(sale.jobs);
     return this.unit((run) => {
       if (sale.order && run.changed(insertOrderQuery.statement(db, dialect, sale.order)) === 0) return false;
       run.changed(insertPaymentQuery.statement(db, dialect, sale.payment));
@@ -179,6 +173,24 @@ export class SaleRepository {
       run.changed(enqueueQuery.statement(db, dialect, jobs));
       return true;
     });
+  }
+
+  private async openOnPostgres(sale: SaleOpening): Promise<boolean> {
+    const jobs = outboxRows(sale.jobs);
+    try {
+      if (sale.order) await openWithOrderOnPostgres.changed(this.db, this.dialect, sale.order, sale.payment, sale.event, jobs);
+      else await openOnPostgres.changed(this.db, this.dialect, sale.payment, sale.event, jobs);
+      return true;
+    } catch (err) {
+      // The statement's parts run in no fixed order, so an in-flight payment of a retried order may be
+      // the clash reported; a transaction of separate inserts would have stopped at the order.
+      if (sale.order && uniqueViolation(err)) {
+        if (orderTaken(err) || (await new PaymentRepository(this.db, this.dialect).findOrder(sale.order.merchant_id, sale.order.id))) {
+          return false;
+        }
+      }
+      throw err;
+    }
   }
 
   /**
@@ -189,7 +201,14 @@ export class SaleRepository {
     this.refuseTransaction();
     const { merchantId, paymentId, orderId, from, patch, jobIds, event, binding, now } = sale;
     const { db, dialect } = this;
-    if (dialect === 'postgres') return settlePaidOnPostgres.first(db, dialect, sale);
+    if (dialect === 'postgres') {
+      return coalescerFor(db, `sale.settle:${patchColumns(sale).join(',')}`, () => ({
+        many: (sales: readonly PaidSale[]) => settleSales(db, sales),
+        one: (one: PaidSale) => settlePaidOnPostgres.first(db, dialect, one),
+        // Two payments of one order in a statement would both see it open; apart, the second finds it paid.
+        key: (one: PaidSale) => `${one.merchantId}/${one.orderId}`,
+      })).run(sale);
+    }
     return this.unit((run) => {
       if (run.changed(setOrderStatusQuery.statement(db, dialect, merchantId, orderId, ['open'], 'paid', now)) === 0) return undefined;
       const [moved] = run.rows<Payment>(moveQuery.statement(db, dialect, merchantId, paymentId, [from], 'succeeded', patch, now));

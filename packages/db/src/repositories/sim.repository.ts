@@ -1,6 +1,8 @@
+import { runAlone } from '../coalescer.ts';
 import type { Dialect } from '../connect.ts';
 import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
 import type { Atomic } from '../write-batch.ts';
+import { coalescerFor, runBatch, sharedLookup } from './batched.ts';
 import { columnsOf, type Executor, rowFrom } from './executor.ts';
 import { prepared } from './prepared.ts';
 
@@ -41,6 +43,30 @@ const useCodeAndBookOnPostgres = prepared((db, merchantId: string, code: string,
     .columns(columnsOf(row))
     .expression(rowFrom('c', row)),
 );
+
+// PostgreSQL: the bookings of many code payments at once (batched.ts), each code used at most once: codes
+// used up and trades booked for exactly the codes this statement used.
+function bookManyText(columns: readonly string[]): string {
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  return `with u as (select * from json_to_recordset($1::json) as u(i int, merchant_id text, code text, now bigint)),
+c as (update sim_payer_codes t set used_at = u.now from u
+  where t.merchant_id = u.merchant_id and t.code = u.code and t.used_at is null returning u.i),
+b as (insert into sim_trades (${list}) select ${list} from json_populate_recordset(null::sim_trades, $2::json) with ordinality r
+  where r.ordinality - 1 in (select i from c))
+select i from c`;
+}
+
+const payerCodeShared = `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, code text)
+join sim_payer_codes c on c.merchant_id = x.merchant_id and c.code = x.code`;
+
+interface Booking {
+  merchantId: string;
+  code: string;
+  now: number;
+  row: Omit<SimTrade, 'refunded_fen'>;
+}
+/** booked: the code was used up by this booking; taken: the order number was booked already; stale: the code was not free. */
+type BookingResult = 'booked' | 'taken' | 'stale';
 
 /** What a code payment did to the simulator's books. */
 export interface BookedCodePayment {
@@ -156,7 +182,19 @@ export class SimRepository {
   }
 
   async payerCode(merchantId: string, code: string): Promise<SimPayerCode | undefined> {
-    return payerCodeQuery.first(this.db, this.dialect, merchantId, code);
+    const { db, dialect } = this;
+    if (dialect !== 'postgres') return payerCodeQuery.first(db, dialect, merchantId, code);
+    const one = (x: { merchant_id: string; code: string }) => payerCodeQuery.rows(db, dialect, x.merchant_id, x.code);
+    const [row] = await sharedLookup<{ merchant_id: string; code: string }, SimPayerCode>(
+      db,
+      'sim.payer-code',
+      payerCodeShared,
+      one,
+    )({
+      merchant_id: merchantId,
+      code,
+    });
+    return row;
   }
 
   /** A payment code pays once, like a wallet's one-minute code: the code, if this use was its first. */
@@ -180,13 +218,9 @@ export class SimRepository {
       const payer = await this.payerCode(merchantId, code);
       if (payer && payer.used_at === null) {
         const row = tradeFor(payer, false);
-        try {
-          if ((await useCodeAndBookOnPostgres.changed(this.db, this.dialect, merchantId, code, now, row)) > 0)
-            return { row, payer, used: false };
-        } catch (err) {
-          if ((err as { constraint?: string }).constraint === 'sim_trades_pk') return undefined;
-          throw err;
-        }
+        const result = await this.bookOnPostgres({ merchantId, code, now, row });
+        if (result === 'booked') return { row, payer, used: false };
+        if (result === 'taken') return undefined;
       }
       // A code that had paid before (or since it was read) is refused; so is one never handed out.
       const used = payer !== undefined;
@@ -206,6 +240,31 @@ export class SimRepository {
       if (err instanceof TradeExists) return undefined;
       throw err;
     });
+  }
+
+  private bookOnPostgres(booking: Booking): Promise<BookingResult> {
+    const { db, dialect } = this;
+    const columns = columnsOf(booking.row);
+    return coalescerFor(db, `sim.book:${columns.join(',')}`, () => ({
+      many: async (bookings: readonly Booking[]) => {
+        const used = await runBatch<{ i: number }>(db, bookManyText(columns), [
+          bookings.map((b, i) => ({ i, merchant_id: b.merchantId, code: b.code, now: b.now })),
+          bookings.map((b) => b.row),
+        ]);
+        const booked = new Set(used.map((u) => u.i));
+        return bookings.map((_, i) => (booked.has(i) ? ('booked' as const) : runAlone));
+      },
+      one: async (b: Booking): Promise<BookingResult> => {
+        try {
+          return (await useCodeAndBookOnPostgres.changed(db, dialect, b.merchantId, b.code, b.now, b.row)) > 0 ? 'booked' : 'stale';
+        } catch (err) {
+          if ((err as { constraint?: string }).constraint === 'sim_trades_pk') return 'taken';
+          throw err;
+        }
+      },
+      // One code in a statement once: a second use of it must find it used.
+      key: (b: Booking) => `${b.merchantId}/${b.code}`,
+    })).run(booking);
   }
 
   async payerCodes(merchantId: string): Promise<SimPayerCode[]> {

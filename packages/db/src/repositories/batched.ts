@@ -1,0 +1,94 @@
+import { CompiledQuery } from 'kysely';
+import { Coalescer, type CoalescerOptions } from '../coalescer.ts';
+import type { Executor } from './executor.ts';
+import { namedOnPostgres } from './prepared.ts';
+
+/**
+ * PostgreSQL building blocks of statements that serve many calls at once (coalescer.ts): rows travel as
+ * one JSON array per table and become typed rows with `json_populate_recordset(null::table, …)`, so one
+ * statement text serves any number of them and is parsed and planned once per connection.
+ */
+
+const quoted = (name: string) => `"${name}"`;
+
+/** The columns any of `rows` sets (undefined ones are left out, as in a single insert). */
+export function columnsOfRows(rows: readonly object[]): string[] {
+  const columns = new Set<string>();
+  for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) columns.add(k);
+  return [...columns].sort();
+}
+
+/** `table`'s rows from the JSON array bound at `$param`, typed by the table's own row type. */
+export function rowsOf(table: string, param: number): string {
+  return `json_populate_recordset(null::${quoted(table)}, $${param}::json)`;
+}
+
+/** INSERT of the JSON array at `$param` into `table`, `columns` set (the others take their defaults). */
+export function insertRows(table: string, columns: readonly string[], param: number, where = ''): string {
+  const list = columns.map(quoted).join(', ');
+  return `insert into ${quoted(table)} (${list}) select ${list} from ${rowsOf(table, param)} x${where ? ` where ${where}` : ''}`;
+}
+
+/** Runs a batch statement; its text is named, so each connection prepares it once. */
+export async function runBatch<R>(db: Executor, text: string, arrays: readonly unknown[]): Promise<R[]> {
+  namedOnPostgres(text);
+  const { rows } = await db.executeQuery<R>(
+    CompiledQuery.raw(
+      text,
+      arrays.map((a) => JSON.stringify(a)),
+    ),
+  );
+  return rows;
+}
+
+/**
+ * A lookup that concurrent requests share: `text` reads the rows of every input at once from the JSON
+ * array at $1, whose objects carry their position as `i` (the text selects `x.i` with the rows). Inside a
+ * transaction, or for a lone call, the single query `one` runs instead: a transaction's reads must see
+ * what it wrote and hold what it locked.
+ */
+export function sharedLookup<I extends object, R>(
+  db: Executor,
+  kind: string,
+  text: string,
+  one: (input: I) => Promise<R[]>,
+): (input: I) => Promise<R[]> {
+  if (db.isTransaction) return one;
+  const coalescer = coalescerFor(db, kind, () => ({
+    many: async (inputs: readonly I[]) => {
+      const rows = await runBatch<R & { i: number }>(db, text, [inputs.map((input, i) => ({ ...input, i }))]);
+      const out: R[][] = inputs.map(() => []);
+      for (const { i, ...row } of rows) out[i]?.push(row as unknown as R);
+      return out;
+    },
+    one,
+  }));
+  return (input) => coalescer.run(input);
+}
+
+const registry = new WeakMap<Executor, Map<string, Coalescer<never, unknown>>>();
+
+/**
+ * The coalescer of `kind` for this database (one per pool, shared by every request). Kinds whose
+ * statement text depends on the call (which columns a patch sets) include that in `kind`.
+ */
+export function coalescerFor<I, O>(db: Executor, kind: string, options: () => CoalescerOptions<I, O>): Coalescer<I, O> {
+  let kinds = registry.get(db);
+  if (!kinds) {
+    kinds = new Map();
+    registry.set(db, kinds);
+  }
+  let coalescer = kinds.get(kind) as Coalescer<I, O> | undefined;
+  if (!coalescer) {
+    coalescer = new Coalescer(options());
+    kinds.set(kind, coalescer as unknown as Coalescer<never, unknown>);
+  }
+  return coalescer;
+}
+
+/** How many calls the batches of this database served, and in how many statements (for diagnostics). */
+export function batchStats(db: Executor): Record<string, { batches: number; calls: number }> {
+  const out: Record<string, { batches: number; calls: number }> = {};
+  for (const [kind, c] of registry.get(db) ?? []) out[kind] = { ...c.stats };
+  return out;
+}

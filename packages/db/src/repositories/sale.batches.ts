@@ -1,0 +1,86 @@
+import type { Payment } from '../schema.ts';
+import { columnsOfRows, insertRows, runBatch } from './batched.ts';
+import type { Executor } from './executor.ts';
+import { outboxRows } from './outbox.repository.ts';
+import type { PaidSale, SaleOpening } from './sale.repository.ts';
+
+/**
+ * PostgreSQL: the opening and the settling of many sales, each as one statement (coalescer.ts). They do
+ * what sale.repository.ts does for one sale, row for row, and are checked against it by the same tests.
+ */
+
+/** Opens every sale or, when any part fails, none (the caller then opens each by itself). */
+export async function openSales(db: Executor, sales: readonly SaleOpening[]): Promise<boolean[]> {
+  const tables: [string, object[]][] = [
+    ['orders', sales.flatMap((s) => (s.order ? [s.order] : []))],
+    ['payments', sales.map((s) => s.payment)],
+    ['payment_events', sales.map((s) => s.event)],
+    ['outbox', sales.flatMap((s) => outboxRows(s.jobs))],
+  ];
+  const writes = tables.filter(([, rows]) => rows.length > 0);
+  // Every data-modifying part of a statement runs to its end whether or not anything reads it.
+  const parts = writes.map(([table, rows], i) => insertRows(table, columnsOfRows(rows), i + 1));
+  const last = parts.pop() as string;
+  const text = parts.length > 0 ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}` : last;
+  await runBatch(
+    db,
+    text,
+    writes.map(([, rows]) => rows),
+  );
+  return sales.map(() => true);
+}
+
+/** The statement text for settlements whose patches set `patchColumns` (each such set has its own). */
+function settleText(patchColumns: readonly string[]): string {
+  const patch = patchColumns.map((c) => `, "${c}" = s."${c}"`).join('');
+  // The same locks in the same order as one sale's settlement (sale.repository.ts), sorted so that two
+  // batches take them in one order: payments first, then their orders. A payment moves only if it is as
+  // its sale read it and its order is still open.
+  return `with s as (select * from json_populate_recordset(null::payments, $1::json)),
+p as (select t.id from payments t join s on t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
+  order by t.merchant_id, t.id for no key update of t),
+o as (select t.merchant_id, t.id from orders t join s on t.merchant_id = s.merchant_id and t.id = s.order_id
+  where t.status = 'open' and s.id in (select id from p) order by t.merchant_id, t.id for no key update of t),
+m as (update payments t set status = 'succeeded', updated_at = s.updated_at${patch} from s
+  where t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
+    and exists (select 1 from o where o.merchant_id = s.merchant_id and o.id = s.order_id)
+  returning t.*),
+paid as (update orders t set status = 'paid', updated_at = m.updated_at from m
+  where t.merchant_id = m.merchant_id and t.id = m.order_id and t.status = 'open' returning t.id),
+j as (update outbox t set status = 'done', done_at = x.now, payload = '{}'
+  from json_to_recordset($2::json) as x(id text, payment_id text, now bigint)
+  where t.id = x.id and x.payment_id in (select id from m) and t.status = 'pending'
+    and (t.locked_until is null or t.locked_until < x.now) returning t.id),
+e as (${insertRows('payment_events', eventColumns, 3, 'x.payment_id in (select id from m)')} returning id),
+b as (update code_bindings t set verified_at = x.now
+  from json_to_recordset($4::json) as x(merchant_id text, binding_id text, payment_id text, now bigint)
+  where t.merchant_id = x.merchant_id and t.id = x.binding_id and t.verified_at is null
+    and x.payment_id in (select id from m) returning x.payment_id),
+be as (${insertRows('payment_events', eventColumns, 5, 'x.payment_id in (select payment_id from b)')} returning id)
+select * from m`;
+}
+
+const eventColumns = ['actor_user_id', 'created_at', 'detail', 'id', 'merchant_id', 'payment_id', 'type'];
+
+/** The columns a settlement's patch sets: settlements are batched only with others setting the same. */
+export function patchColumns(sale: PaidSale): string[] {
+  return columnsOfRows([sale.patch]);
+}
+
+/**
+ * Settles the sales whose payment and order are as expected, all in one statement; for the others it
+ * writes nothing and answers undefined, as one sale's settlement does. Calls share a batch only when no
+ * two of them are for the same order (coalescer key), and their patches set the same columns.
+ */
+export async function settleSales(db: Executor, sales: readonly PaidSale[]): Promise<(Payment | undefined)[]> {
+  const columns = patchColumns(sales[0] as PaidSale);
+  const moved = await runBatch<Payment>(db, settleText(columns), [
+    sales.map((s) => ({ ...s.patch, id: s.paymentId, merchant_id: s.merchantId, order_id: s.orderId, status: s.from, updated_at: s.now })),
+    sales.flatMap((s) => s.jobIds.map((id) => ({ id, payment_id: s.paymentId, now: s.now }))),
+    sales.map((s) => s.event),
+    sales.flatMap((s) => (s.binding ? [{ merchant_id: s.merchantId, binding_id: s.binding.id, payment_id: s.paymentId, now: s.now }] : [])),
+    sales.flatMap((s) => (s.binding ? [s.binding.event] : [])),
+  ]);
+  const byId = new Map(moved.map((p) => [p.id, p]));
+  return sales.map((s) => byId.get(s.paymentId));
+}
