@@ -2,7 +2,7 @@ import { batchStats, type NewPayment, newId, type Order, type PaymentEvent, repo
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
-import { insertMerchant, insertStore, t0 } from '../support/rows.ts';
+import { insertBinding, insertMerchant, insertStore, t0 } from '../support/rows.ts';
 
 /**
  * A sale's two writes (open, settle as paid) are one statement each on PostgreSQL and a transaction on
@@ -24,10 +24,10 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
 
   const repos = () => repositories(db.kysely, dialect, db.atomic);
 
-  const order = (id = newId()): Order => ({
-    merchant_id: merchant,
+  const order = (id = newId(), shop = { merchant, store }): Order => ({
+    merchant_id: shop.merchant,
     id,
-    store_id: store,
+    store_id: shop.store,
     station_id: null,
     cashier_id: 'cashier',
     status: 'open',
@@ -36,13 +36,13 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
     created_at: t0,
     updated_at: t0,
   });
-  const payment = (orderId: string): NewPayment => {
+  const payment = (orderId: string, shop = { merchant, store }): NewPayment => {
     const id = newId();
     return {
       id,
-      merchant_id: merchant,
+      merchant_id: shop.merchant,
       order_id: orderId,
-      store_id: store,
+      store_id: shop.store,
       station_id: null,
       cashier_id: 'cashier',
       out_trade_no: `PD${id}`,
@@ -56,29 +56,31 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
       updated_at: t0,
     };
   };
-  const event = (paymentId: string, type: string): PaymentEvent => ({
+  const event = (paymentId: string, type: string, merchantId = merchant): PaymentEvent => ({
     id: newId(),
-    merchant_id: merchant,
+    merchant_id: merchantId,
     payment_id: paymentId,
     type,
     detail: '{}',
     actor_user_id: null,
     created_at: t0,
   });
-  const jobs = (paymentId: string) =>
+  const jobs = (paymentId: string, merchantId = merchant) =>
     [`${paymentId}.expire`, `${paymentId}.requery`].map((id) => ({
       id,
-      merchantId: merchant,
+      merchantId,
       topic: 'payment.requery',
       payload: '{}',
       runAt: t0 + 3000,
       now: t0,
     }));
 
-  async function opened() {
-    const o = order();
-    const p = payment(o.id);
-    expect(await repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) })).toBe(true);
+  async function opened(shop = { merchant, store }) {
+    const o = order(newId(), shop);
+    const p = payment(o.id, shop);
+    expect(
+      await repos().sales.open({ order: o, payment: p, event: event(p.id, 'created', shop.merchant), jobs: jobs(p.id, shop.merchant) }),
+    ).toBe(true);
     return { o, p };
   }
   const paid = (o: Order, paymentId: string, from: 'created' | 'pending' = 'created') =>
@@ -93,9 +95,9 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
       now: t0 + 1000,
     });
   const state = async (o: Order, paymentId: string) => ({
-    order: (await repos().payments.findOrder(merchant, o.id))?.status,
-    payment: (await repos().payments.findPayment(merchant, paymentId))?.status,
-    events: (await repos().payments.events(merchant, paymentId)).map((e) => e.type),
+    order: (await repos().payments.findOrder(o.merchant_id, o.id))?.status,
+    payment: (await repos().payments.findPayment(o.merchant_id, paymentId))?.status,
+    events: (await repos().payments.events(o.merchant_id, paymentId)).map((e) => e.type),
     jobs: (await Promise.all([`${paymentId}.expire`, `${paymentId}.requery`].map((id) => repos().outbox.findById(id)))).map(
       (j) => j?.status,
     ),
@@ -212,14 +214,42 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
   describe('made at once', () => {
     /** How many statements and calls of this kind ran while `work` did (PostgreSQL only). */
     async function sharing<T>(kind: string, work: () => Promise<T>) {
-      const stats = () => Object.entries(batchStats(db.kysely)).filter(([k]) => k.startsWith(kind));
-      const total = () =>
-        stats().reduce((a, [, s]) => ({ batches: a.batches + s.batches, calls: a.calls + s.calls }), { batches: 0, calls: 0 });
+      const total = () => {
+        const sum = { batches: 0, calls: 0, alone: 0 };
+        for (const [k, s] of Object.entries(batchStats(db.kysely))) {
+          if (!k.startsWith(kind)) continue;
+          sum.batches += s.batches;
+          sum.calls += s.calls;
+          sum.alone += s.alone;
+        }
+        return sum;
+      };
       const before = total();
       const result = await work();
       const after = total();
-      return { result, statements: after.batches - before.batches, calls: after.calls - before.calls };
+      return {
+        result,
+        statements: after.batches - before.batches,
+        calls: after.calls - before.calls,
+        alone: after.alone - before.alone,
+      };
     }
+
+    it('opens sales made together in one statement on PostgreSQL, each written whole', async () => {
+      const sales = Array.from({ length: 6 }, () => {
+        const o = order();
+        return { o, p: payment(o.id) };
+      });
+      const { result, statements, alone } = await sharing('sale.open', () =>
+        Promise.all(sales.map(({ o, p }) => repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) }))),
+      );
+      expect(result).toEqual(sales.map(() => true));
+      for (const { o, p } of sales) {
+        expect(await state(o, p.id)).toEqual({ order: 'open', payment: 'created', events: ['created'], jobs: ['pending', 'pending'] });
+        expect((await repos().payments.findPayment(merchant, p.id))?.amount_fen).toBe(1500);
+      }
+      if (dialect === 'postgres') expect({ statements, alone }).toEqual({ statements: 1, alone: 0 });
+    });
 
     it('opens each sale as it would alone: the fresh ones written, a taken order refused, a clash thrown', async () => {
       const { o: taken, p: earlier } = await opened();
@@ -289,5 +319,76 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
         jobs: ['done', 'done'],
       });
     });
+
+    it("settles sales of two merchants together as each would alone: statuses, a shared binding, another merchant's payment", async () => {
+      const other = { merchant: await insertMerchant(db), store: '' };
+      other.store = await insertStore(db, other.merchant);
+      const binding = await insertBinding(db, merchant, store);
+      const ours = await Promise.all(Array.from({ length: 3 }, () => opened()));
+      const theirs = await Promise.all(Array.from({ length: 2 }, () => opened(other)));
+      const untouched = await opened();
+      const pendingOne = ours[2] as (typeof ours)[number];
+      await repos().payments.move(merchant, pendingOne.p.id, ['created'], 'pending', {}, t0);
+      const settle = (
+        { o, p }: { o: Order; p: NewPayment },
+        extra: { from?: 'created' | 'pending'; binding?: string; merchantId?: string } = {},
+      ) =>
+        repos().sales.settlePaid({
+          merchantId: extra.merchantId ?? o.merchant_id,
+          paymentId: p.id,
+          orderId: o.id,
+          from: extra.from ?? 'created',
+          patch: { channel_trade_no: `T-${p.id}`, paid_at: t0 + 1000, late_success: 0 },
+          jobIds: [`${p.id}.expire`, `${p.id}.requery`],
+          event: event(p.id, 'succeeded', o.merchant_id),
+          binding: extra.binding ? { id: extra.binding, event: event(p.id, 'binding_verified', o.merchant_id) } : undefined,
+          now: t0 + 1000,
+        });
+      const { result, statements, alone } = await sharing('sale.settle', () =>
+        Promise.all([
+          ...ours.map((sale) => settle(sale, { binding, from: sale === pendingOne ? 'pending' : 'created' })),
+          ...theirs.map((sale) => settle(sale)),
+          // A settlement naming the other merchant for our payment: as alone, it finds nothing to move.
+          settle(untouched, { merchantId: other.merchant }),
+        ]),
+      );
+      const everyone = [...ours, ...theirs];
+      expect(result.map((p) => p && [p.id, p.merchant_id, p.status, p.channel_trade_no])).toEqual([
+        ...everyone.map(({ p }) => [p.id, p.merchant_id, 'succeeded', `T-${p.id}`]),
+        undefined,
+      ]);
+      for (const { o, p } of everyone) expect((await state(o, p.id)).order).toBe('paid');
+      expect(await state(untouched.o, untouched.p.id)).toEqual({
+        order: 'open',
+        payment: 'created',
+        events: ['created'],
+        jobs: ['pending', 'pending'],
+      });
+      const verifications = (await Promise.all(ours.map(({ o, p }) => state(o, p.id)))).filter((s) =>
+        s.events.includes('binding_verified'),
+      );
+      expect(verifications).toHaveLength(1);
+      const marked = await db.kysely.selectFrom('code_bindings').select('verified_at').where('id', '=', binding).executeTakeFirst();
+      expect(marked?.verified_at).toBe(t0 + 1000);
+      // One statement for the five; the stranger's settlement, not settled by it, ran by itself.
+      if (dialect === 'postgres') expect({ statements, alone }).toEqual({ statements: 1, alone: 1 });
+    });
+
+    if (dialect === 'postgres') {
+      it("settles the others of a statement at once while one sale's payment is held, and that one when it is free", async () => {
+        const sales = await Promise.all(Array.from({ length: 3 }, () => opened()));
+        const held = sales[1] as (typeof sales)[number];
+        await db.kysely.connection().execute(async (conn) => {
+          await sql`begin`.execute(conn);
+          await sql`select id from payments where merchant_id = ${merchant} and id = ${held.p.id} for update`.execute(conn);
+          const settling = sales.map(({ o, p }) => paid(o, p.id));
+          // Resolved while the lock is held: the statement skipped the held payment instead of waiting.
+          expect((await Promise.all([settling[0], settling[2]])).map((p) => p?.status)).toEqual(['succeeded', 'succeeded']);
+          await sql`commit`.execute(conn);
+          expect((await settling[1])?.status).toBe('succeeded');
+        });
+        for (const { o, p } of sales) expect((await state(o, p.id)).payment).toBe('succeeded');
+      });
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { batchStats, repositories, type Session } from '@paydesk/db';
+import { batchStats, type ChannelAccount, newId, repositories, type Session } from '@paydesk/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
-import { insertMerchant, insertStation, insertStore, insertUser, t0 } from '../support/rows.ts';
+import { insertBinding, insertMerchant, insertStation, insertStore, insertUser, t0 } from '../support/rows.ts';
 
 /**
  * On PostgreSQL the lookups every sale makes are shared by the requests of the moment (one statement for
@@ -45,7 +45,7 @@ describe.each(dialects)('lookups made at once on %s', (dialect) => {
     };
   };
   /** Statements of `kind` run so far, and the calls they served (PostgreSQL only). */
-  const shared = (kind: string) => batchStats(db.kysely)[kind] ?? { batches: 0, calls: 0 };
+  const shared = (kind: string) => batchStats(db.kysely)[kind] ?? { batches: 0, calls: 0, failed: 0, alone: 0 };
 
   it('answers each session looked up at once with its own person and station, or nothing', async () => {
     const rows = [session(users[0] as string), session(users[1] as string, { station_id: station }), session(users[0] as string)];
@@ -67,7 +67,7 @@ describe.each(dialects)('lookups made at once on %s', (dialect) => {
     const after = shared('session.live');
     // PostgreSQL answered the five in fewer statements than calls; SQLite answers each in its own.
     if (dialect === 'postgres') expect(after.batches - before.batches).toBeLessThan(after.calls - before.calls);
-    else expect(after).toEqual({ batches: 0, calls: 0 });
+    else expect(after).toEqual({ batches: 0, calls: 0, failed: 0, alone: 0 });
   });
 
   it('answers each payer code looked up at once, used or not, and unknown ones with nothing', async () => {
@@ -99,6 +99,55 @@ describe.each(dialects)('lookups made at once on %s', (dialect) => {
     // Another merchant's lookup of the same code finds nothing.
     const other = await insertMerchant(db);
     expect(await Promise.all(codes.map((code) => repos().sim.payerCode(other, code)))).toEqual([undefined, undefined]);
+  });
+
+  it("answers each merchant's routing account and binding looked up at once, never another merchant's", async () => {
+    const other = await insertMerchant(db);
+    const otherStore = await insertStore(db, other);
+    const account = async (merchantId: string, storeId: string | null, kind: ChannelAccount['kind']) => {
+      const id = newId();
+      await repos().channelAccounts.insert({
+        id,
+        merchant_id: merchantId,
+        store_id: storeId,
+        kind,
+        config: '{}',
+        secrets_sealed: null,
+        status: 'active',
+        created_at: t0,
+        updated_at: t0,
+      });
+      return id;
+    };
+    const merchantWide = await account(merchant, null, 'wechatpay');
+    const storeOwn = await account(merchant, store, 'alipay');
+    const theirs = await account(other, otherStore, 'wechatpay');
+    const before = [shared('channel-account.for'), shared('binding.active')];
+    const accounts = await Promise.all([
+      repos().channelAccounts.findFor(merchant, 'wechatpay', store),
+      repos().channelAccounts.findFor(merchant, 'alipay', store),
+      repos().channelAccounts.findFor(other, 'wechatpay', otherStore),
+      repos().channelAccounts.findFor(other, 'alipay', otherStore),
+      repos().channelAccounts.findFor(merchant, 'alipay', otherStore),
+    ]);
+    expect(accounts.map((a) => a?.id)).toEqual([merchantWide, storeOwn, theirs, undefined, undefined]);
+
+    const scope = `station:${station}`;
+    const ours = await insertBinding(db, merchant, store, { method: 'wechatpay', scopeKey: scope });
+    const theirBinding = await insertBinding(db, other, otherStore, { method: 'wechatpay', scopeKey: scope });
+    const bindings = await Promise.all([
+      repos().bindings.findActiveFirst(merchant, scope, ['alipay', 'wechatpay']),
+      repos().bindings.findActiveFirst(other, scope, ['wechatpay', 'all']),
+      repos().bindings.findActiveFirst(merchant, scope, ['alipay', 'all']),
+      repos().bindings.findActiveFirst(other, 'elsewhere', ['wechatpay']),
+    ]);
+    expect(bindings.map((b) => b?.id)).toEqual([ours, theirBinding, undefined, undefined]);
+    if (dialect === 'postgres') {
+      // Each group of lookups was one statement, none of them run by itself.
+      const after = [shared('channel-account.for'), shared('binding.active')];
+      expect(after.map((a, i) => a.batches - (before[i]?.batches ?? 0))).toEqual([1, 1]);
+      expect(after.map((a, i) => a.alone - (before[i]?.alone ?? 0))).toEqual([0, 0]);
+    }
   });
 
   it('reads inside a transaction through the transaction, seeing what it has written', async () => {

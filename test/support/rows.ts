@@ -68,3 +68,59 @@ export async function insertUser(
     .execute();
   return id;
 }
+
+/** An active, unverified binding of a collection code (inserted with it) at the store, for `method`. */
+export async function insertBinding(
+  db: Db,
+  merchantId: string,
+  storeId: string,
+  fields: { method?: 'wechatpay' | 'alipay'; scopeKey?: string } = {},
+): Promise<string> {
+  const codeId = newId();
+  await db.kysely
+    .insertInto('collection_codes')
+    .values({
+      id: codeId,
+      merchant_id: merchantId,
+      store_id: storeId,
+      station_id: null,
+      serial: codeId,
+      public_id: codeId,
+      kind: 'static',
+      source: 'uploaded',
+      content: `https://qr.alipay.com/${codeId}`,
+      provider: 'alipay',
+      provider_kind: 'merchant',
+      merchant_name: '店',
+      amount_fen: null,
+      valid_from: t0,
+      expires_at: t0 + 86_400_000,
+      status: 'active',
+      notice: null,
+      created_by: 'owner',
+      created_at: t0,
+      updated_at: t0,
+    })
+    .execute();
+  const id = newId();
+  await db.kysely
+    .insertInto('code_bindings')
+    .values({
+      id,
+      merchant_id: merchantId,
+      code_id: codeId,
+      store_id: storeId,
+      station_id: null,
+      scope_key: fields.scopeKey ?? `test:${id}`,
+      method: fields.method ?? 'alipay',
+      merchant_no: '2088102146225135',
+      status: 'active',
+      verified_at: null,
+      created_by: 'owner',
+      created_at: t0,
+      retired_at: null,
+      retired_by: null,
+    })
+    .execute();
+  return id;
+}

@@ -27,7 +27,7 @@ describe('Coalescer', () => {
     expect(await Promise.all([1, 2, 3].map((n) => coalescer.run(n)))).toEqual(['many:1', 'many:2', 'many:3']);
     expect(statements).toEqual([[1, 2, 3]]);
     expect(alone).toEqual([]);
-    expect(coalescer.stats).toEqual({ batches: 1, calls: 3 });
+    expect(coalescer.stats).toEqual({ batches: 1, calls: 3, failed: 0, alone: 0 });
   });
 
   it('runs a lone call by itself', async () => {
@@ -100,6 +100,39 @@ describe('Coalescer', () => {
       [1, 2],
       [3, 4],
     ]);
-    expect(coalescer.stats).toEqual({ batches: 3, calls: 5 });
+    expect(coalescer.stats).toEqual({ batches: 3, calls: 5, failed: 0, alone: 1 });
+  });
+
+  it('keeps its slot while the calls of a failed statement run alone, so a later call of their key waits for them', async () => {
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    const coalescer = new Coalescer<string, string>({
+      many: async (inputs) => {
+        running += 1;
+        most = Math.max(most, running);
+        await turn();
+        running -= 1;
+        if (inputs.includes('A1')) throw new Error('clash');
+        return [...inputs];
+      },
+      one: async (input) => {
+        running += 1;
+        most = Math.max(most, running);
+        await turn();
+        await turn();
+        running -= 1;
+        log.push(input);
+        return input;
+      },
+      key: (input) => input.slice(0, 1),
+    });
+    await Promise.all(['A1', 'B1', 'A2', 'C1'].map((input) => coalescer.run(input)));
+    // A1, B1 and C1 ran alone after their statement failed (side by side: their keys differ); A2, which
+    // could not share their statement, ran after all of them, never beside them.
+    expect([...log.slice(0, 3)].sort()).toEqual(['A1', 'B1', 'C1']);
+    expect(log[3]).toBe('A2');
+    expect(most).toBe(3);
+    expect(coalescer.stats).toMatchObject({ failed: 1 });
   });
 });

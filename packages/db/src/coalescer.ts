@@ -41,8 +41,11 @@ export class Coalescer<I, O> {
   private running = 0;
   private readonly max: number;
   private readonly inFlight: number;
-  /** Batches run and calls answered: how much the batching shares (the checkout's diagnostic reads them). */
-  readonly stats = { batches: 0, calls: 0 };
+  /**
+   * How much the batching shares (the checkout's diagnostic and the tests read them): statements run,
+   * calls they served, statements that failed whole, and calls that ran by themselves.
+   */
+  readonly stats = { batches: 0, calls: 0, failed: 0, alone: 0 };
 
   constructor(private readonly options: CoalescerOptions<I, O>) {
     this.max = options.max ?? 64;
@@ -102,23 +105,33 @@ export class Coalescer<I, O> {
   private async runBatch(calls: Call<I, O>[]): Promise<void> {
     this.stats.batches += 1;
     this.stats.calls += calls.length;
-    const [only] = calls;
-    if (calls.length === 1 && only) return this.runAlone(only);
+    if (calls.length === 1) return this.runAlone(calls);
     let outputs: (O | typeof runAlone)[];
     try {
       outputs = await this.options.many(calls.map((c) => c.input));
     } catch {
-      for (const call of calls) void this.runAlone(call);
-      return;
+      this.stats.failed += 1;
+      return this.runAlone(calls);
     }
+    const left: Call<I, O>[] = [];
     calls.forEach((call, i) => {
       const output = outputs[i] as O | typeof runAlone;
-      if (output === runAlone) void this.runAlone(call);
+      if (output === runAlone || i >= outputs.length) left.push(call);
       else call.resolve(output);
     });
+    return this.runAlone(left);
   }
 
-  private async runAlone(call: Call<I, O>): Promise<void> {
+  /**
+   * Each call by itself. The batch's slot stays taken until all have answered, so the next batch, which
+   * may hold a later call of the same key, cannot overtake them (a batch's own keys are all different).
+   */
+  private async runAlone(calls: readonly Call<I, O>[]): Promise<void> {
+    await Promise.all(calls.map((call) => this.runOneCall(call)));
+  }
+
+  private async runOneCall(call: Call<I, O>): Promise<void> {
+    this.stats.alone += 1;
     try {
       call.resolve(await this.options.one(call.input));
     } catch (err) {

@@ -29,13 +29,22 @@ export function insertRows(table: string, columns: readonly string[], param: num
   return `insert into ${quoted(table)} (${list}) select ${list} from ${rowsOf(table, param)} x${where ? ` where ${where}` : ''}`;
 }
 
+/**
+ * JSON has no NaN or Infinity (they would arrive as NULL); a bound value refuses them, so the batch fails
+ * and each call runs by itself, refused as it would be alone.
+ */
+function finiteOnly(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  return value;
+}
+
 /** Runs a batch statement; its text is named, so each connection prepares it once. */
 export async function runBatch<R>(db: Executor, text: string, arrays: readonly unknown[]): Promise<R[]> {
   namedOnPostgres(text);
   const { rows } = await db.executeQuery<R>(
     CompiledQuery.raw(
       text,
-      arrays.map((a) => JSON.stringify(a)),
+      arrays.map((a) => JSON.stringify(a, finiteOnly)),
     ),
   );
   return rows;
@@ -87,8 +96,8 @@ export function coalescerFor<I, O>(db: Executor, kind: string, options: () => Co
 }
 
 /** How many calls the batches of this database served, and in how many statements (for diagnostics). */
-export function batchStats(db: Executor): Record<string, { batches: number; calls: number }> {
-  const out: Record<string, { batches: number; calls: number }> = {};
+export function batchStats(db: Executor): Record<string, Coalescer<never, unknown>['stats']> {
+  const out: Record<string, Coalescer<never, unknown>['stats']> = {};
   for (const [kind, c] of registry.get(db) ?? []) out[kind] = { ...c.stats };
   return out;
 }

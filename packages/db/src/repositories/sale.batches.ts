@@ -1,3 +1,4 @@
+import { runAlone } from '../coalescer.ts';
 import type { Payment } from '../schema.ts';
 import { columnsOfRows, insertRows, runBatch } from './batched.ts';
 import type { Executor } from './executor.ts';
@@ -33,29 +34,34 @@ export async function openSales(db: Executor, sales: readonly SaleOpening[]): Pr
 /** The statement text for settlements whose patches set `patchColumns` (each such set has its own). */
 function settleText(patchColumns: readonly string[]): string {
   const patch = patchColumns.map((c) => `, "${c}" = s."${c}"`).join('');
-  // The same locks in the same order as one sale's settlement (sale.repository.ts), sorted so that two
-  // batches take them in one order: payments first, then their orders. A payment moves only if it is as
-  // its sale read it and its order is still open.
+  // The same locks in the same order as one sale's settlement (sale.repository.ts): payments, then their
+  // orders, each sorted so that two batches take them in one order. A row someone else holds is skipped,
+  // not waited for: its sale alone waits, by itself, instead of every sale of the batch (and of the next).
+  // A payment moves only if it is as its sale read it and its order is still open. A binding is marked
+  // by the first payment through it; several sales of one binding mark it, and record it, once.
   return `with s as (select * from json_populate_recordset(null::payments, $1::json)),
 p as (select t.id from payments t join s on t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
-  order by t.merchant_id, t.id for no key update of t),
+  order by t.merchant_id, t.id for no key update of t skip locked),
 o as (select t.merchant_id, t.id from orders t join s on t.merchant_id = s.merchant_id and t.id = s.order_id
-  where t.status = 'open' and s.id in (select id from p) order by t.merchant_id, t.id for no key update of t),
+  where t.status = 'open' and s.id in (select id from p) order by t.merchant_id, t.id for no key update of t skip locked),
 m as (update payments t set status = 'succeeded', updated_at = s.updated_at${patch} from s
   where t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
     and exists (select 1 from o where o.merchant_id = s.merchant_id and o.id = s.order_id)
   returning t.*),
-paid as (update orders t set status = 'paid', updated_at = m.updated_at from m
-  where t.merchant_id = m.merchant_id and t.id = m.order_id and t.status = 'open' returning t.id),
+paid as (update orders t set status = 'paid', updated_at = s.updated_at from s
+  where s.id in (select id from m) and t.merchant_id = s.merchant_id and t.id = s.order_id and t.status = 'open' returning t.id),
 j as (update outbox t set status = 'done', done_at = x.now, payload = '{}'
   from json_to_recordset($2::json) as x(id text, payment_id text, now bigint)
   where t.id = x.id and x.payment_id in (select id from m) and t.status = 'pending'
     and (t.locked_until is null or t.locked_until < x.now) returning t.id),
 e as (${insertRows('payment_events', eventColumns, 3, 'x.payment_id in (select id from m)')} returning id),
-b as (update code_bindings t set verified_at = x.now
-  from json_to_recordset($4::json) as x(merchant_id text, binding_id text, payment_id text, now bigint)
-  where t.merchant_id = x.merchant_id and t.id = x.binding_id and t.verified_at is null
-    and x.payment_id in (select id from m) returning x.payment_id),
+v as (select * from json_to_recordset($4::json) as v(merchant_id text, binding_id text, payment_id text, now bigint)
+  where v.payment_id in (select id from m)),
+bl as (select t.merchant_id, t.id from code_bindings t join v on t.merchant_id = v.merchant_id and t.id = v.binding_id
+  where t.verified_at is null order by t.merchant_id, t.id for no key update of t),
+b as (update code_bindings t set verified_at = v.now from v
+  where t.merchant_id = v.merchant_id and t.id = v.binding_id and t.verified_at is null
+    and (t.merchant_id, t.id) in (select merchant_id, id from bl) returning v.payment_id),
 be as (${insertRows('payment_events', eventColumns, 5, 'x.payment_id in (select payment_id from b)')} returning id)
 select * from m`;
 }
@@ -68,11 +74,12 @@ export function patchColumns(sale: PaidSale): string[] {
 }
 
 /**
- * Settles the sales whose payment and order are as expected, all in one statement; for the others it
- * writes nothing and answers undefined, as one sale's settlement does. Calls share a batch only when no
- * two of them are for the same order (coalescer key), and their patches set the same columns.
+ * Settles the sales whose payment and order are as expected and free, all in one statement. The others
+ * (moved meanwhile, or held by someone) it leaves untouched, to be settled each by itself: one sale's
+ * settlement waits where it must and answers undefined where it should. Calls share a batch only when
+ * no two are for the same order (coalescer key) and their patches set the same columns.
  */
-export async function settleSales(db: Executor, sales: readonly PaidSale[]): Promise<(Payment | undefined)[]> {
+export async function settleSales(db: Executor, sales: readonly PaidSale[]): Promise<(Payment | typeof runAlone)[]> {
   const columns = patchColumns(sales[0] as PaidSale);
   const moved = await runBatch<Payment>(db, settleText(columns), [
     sales.map((s) => ({ ...s.patch, id: s.paymentId, merchant_id: s.merchantId, order_id: s.orderId, status: s.from, updated_at: s.now })),
@@ -82,5 +89,5 @@ export async function settleSales(db: Executor, sales: readonly PaidSale[]): Pro
     sales.flatMap((s) => (s.binding ? [s.binding.event] : [])),
   ]);
   const byId = new Map(moved.map((p) => [p.id, p]));
-  return sales.map((s) => byId.get(s.paymentId));
+  return sales.map((s) => byId.get(s.paymentId) ?? runAlone);
 }

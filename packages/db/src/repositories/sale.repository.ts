@@ -157,7 +157,9 @@ export class SaleRepository {
   async open(sale: SaleOpening): Promise<boolean> {
     this.refuseTransaction();
     if (this.dialect === 'postgres') {
-      return coalescerFor(this.db, 'sale.open', () => ({
+      // The statement names the columns the rows set: sales setting others go in a statement of their own.
+      const shape = [sale.order ? columnsOf(sale.order) : [], columnsOf(sale.payment), columnsOf(sale.event)].join('|');
+      return coalescerFor(this.db, `sale.open:${shape}`, () => ({
         many: (sales: readonly SaleOpening[]) => openSales(this.db, sales),
         one: (one: SaleOpening) => this.openOnPostgres(one),
         // Two openings of one order in a statement would fail it whole; apart, the second answers false.

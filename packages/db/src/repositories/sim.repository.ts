@@ -48,9 +48,14 @@ const useCodeAndBookOnPostgres = prepared((db, merchantId: string, code: string,
 // used up and trades booked for exactly the codes this statement used.
 function bookManyText(columns: readonly string[]): string {
   const list = columns.map((c) => `"${c}"`).join(', ');
+  // The codes are locked sorted (two statements take them in one order) and skipped when someone else
+  // holds one: that booking then runs by itself and waits alone.
   return `with u as (select * from json_to_recordset($1::json) as u(i int, merchant_id text, code text, now bigint)),
+l as (select t.merchant_id, t.code from sim_payer_codes t join u on t.merchant_id = u.merchant_id and t.code = u.code
+  where t.used_at is null order by t.merchant_id, t.code for no key update of t skip locked),
 c as (update sim_payer_codes t set used_at = u.now from u
-  where t.merchant_id = u.merchant_id and t.code = u.code and t.used_at is null returning u.i),
+  where t.merchant_id = u.merchant_id and t.code = u.code and t.used_at is null
+    and (t.merchant_id, t.code) in (select merchant_id, code from l) returning u.i),
 b as (insert into sim_trades (${list}) select ${list} from json_populate_recordset(null::sim_trades, $2::json) with ordinality r
   where r.ordinality - 1 in (select i from c))
 select i from c`;
