@@ -280,6 +280,27 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
       if (dialect === 'postgres') expect(statements).toBeLessThan(calls);
     });
 
+    it('opens the others of a statement when one brings an order written already, which alone answers false', async () => {
+      const { o: taken } = await opened();
+      const fresh = Array.from({ length: 4 }, () => {
+        const o = order();
+        return { o, p: payment(o.id) };
+      });
+      const retry = payment(taken.id);
+      const sales = [...fresh, { o: taken, p: retry }];
+      const { result, statements, alone } = await sharing('sale.open', () =>
+        Promise.all(sales.map(({ o, p }) => repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) }))),
+      );
+      expect(result).toEqual([true, true, true, true, false]);
+      for (const { o, p } of fresh) {
+        expect(await state(o, p.id)).toEqual({ order: 'open', payment: 'created', events: ['created'], jobs: ['pending', 'pending'] });
+      }
+      expect(await repos().payments.findPayment(merchant, retry.id)).toBeUndefined();
+      expect(await repos().payments.events(merchant, retry.id)).toEqual([]);
+      expect(await repos().outbox.findById(`${retry.id}.expire`)).toBeUndefined();
+      if (dialect === 'postgres') expect({ statements, alone }).toEqual({ statements: 1, alone: 1 });
+    });
+
     it('opens one of two openings of the same new order', async () => {
       const o = order();
       const [a, b] = [payment(o.id), payment(o.id)] as [NewPayment, NewPayment];

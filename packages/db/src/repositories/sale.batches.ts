@@ -10,25 +10,40 @@ import type { PaidSale, SaleOpening } from './sale.repository.ts';
  * what sale.repository.ts does for one sale, row for row, and are checked against it by the same tests.
  */
 
-/** Opens every sale or, when any part fails, none (the caller then opens each by itself). */
-export async function openSales(db: Executor, sales: readonly SaleOpening[]): Promise<boolean[]> {
-  const tables: [string, object[]][] = [
-    ['orders', sales.flatMap((s) => (s.order ? [s.order] : []))],
-    ['payments', sales.map((s) => s.payment)],
-    ['payment_events', sales.map((s) => s.event)],
-    ['outbox', sales.flatMap((s) => outboxRows(s.jobs))],
-  ];
-  const writes = tables.filter(([, rows]) => rows.length > 0);
-  // Every data-modifying part of a statement runs to its end whether or not anything reads it.
-  const parts = writes.map(([table, rows], i) => insertRows(table, columnsOfRows(rows), i + 1));
-  const last = parts.pop() as string;
-  const text = parts.length > 0 ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}` : last;
-  await runBatch(
-    db,
-    text,
-    writes.map(([, rows]) => rows),
-  );
-  return sales.map(() => true);
+/**
+ * Opens the sales in one statement. A sale whose order id is taken already (a retried checkout) writes
+ * nothing and is answered `runAlone`, so its own opening answers it as before; the others are written.
+ * Any other clash fails the statement whole, and every sale then opens by itself. A batch is of one
+ * shape (the coalescer's kind): every sale in it brings its order, or none does.
+ */
+export async function openSales(db: Executor, sales: readonly SaleOpening[]): Promise<(boolean | typeof runAlone)[]> {
+  const orders = sales.flatMap((s) => (s.order ? [s.order] : []));
+  const payments = sales.map((s) => s.payment);
+  const events = sales.map((s) => s.event);
+  const jobRows = sales.map((s) => outboxRows(s.jobs));
+  const jobColumns = columnsOfRows(jobRows.flat());
+  // Each job carries its payment's id beside its columns, so it is written only with its payment.
+  const jobs = jobRows.flatMap((rows, i) => rows.map((row) => ({ ...row, _payment: sales[i]?.payment.id })));
+  const n = orders.length > 0 ? 1 : 0;
+  const ordersPart =
+    n > 0
+      ? `o as (${insertRows('orders', columnsOfRows(orders), 1)} on conflict (merchant_id, id) do nothing returning merchant_id, id), `
+      : '';
+  const jobList = jobColumns.map((c) => `"${c}"`).join(', ');
+  const text = `with ${ordersPart}p as (${insertRows(
+    'payments',
+    columnsOfRows(payments),
+    n + 1,
+    n > 0 ? '(x.merchant_id, x.order_id) in (select merchant_id, id from o)' : '',
+  )} returning id),
+e as (${insertRows('payment_events', columnsOfRows(events), n + 2, 'x.payment_id in (select id from p)')}),
+j as (insert into outbox (${jobList}) select ${jobColumns.map((c) => `r."${c}"`).join(', ')}
+  from json_array_elements($${n + 3}::json) j, json_populate_record(null::outbox, j) r where j->>'_payment' in (select id from p))
+select id from p`;
+  if (jobColumns.length === 0) throw new Error('a sale opens with its watch jobs');
+  const written = await runBatch<{ id: string }>(db, text, n > 0 ? [orders, payments, events, jobs] : [payments, events, jobs]);
+  const opened = new Set(written.map((p) => p.id));
+  return sales.map((s) => (opened.has(s.payment.id) ? true : runAlone));
 }
 
 /** The statement text for settlements whose patches set `patchColumns` (each such set has its own). */
