@@ -167,9 +167,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   codeRoutes(fastify, ctx);
   bindingRoutes(fastify, ctx, payments);
   payPageRoutes(fastify, ctx);
-  paymentRoutes(fastify, ctx, payments);
-  recordRoutes(fastify, ctx, payments);
-  reportRoutes(fastify, new ReportService(ctx));
+  const reports = new ReportService(ctx);
+  paymentRoutes(fastify, payments, reports);
+  recordRoutes(fastify, ctx, payments, reports);
+  reportRoutes(fastify, reports);
   simRoutes(fastify, ctx, gateway);
   await notifyRoutes(fastify, payments);
   fastify.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => fastify.swagger());

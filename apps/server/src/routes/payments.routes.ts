@@ -1,12 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../context.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { eventDto, orderDto, paymentDto, refundDto } from '../http/dto.ts';
 import { errorResponses, Id, IdParams, Nullable } from '../http/schemas.ts';
-import { recordScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
+import type { ReportService } from '../services/report.service.ts';
 
 const tags = ['payments'];
 const Fen = Type.Integer({ description: 'Integer fen (1 yuan = 100 fen)' });
@@ -105,7 +104,7 @@ const OrderId = Type.String({
   description: 'Made by the client (a UUID); it is the sale’s idempotency key',
 });
 
-export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: PaymentService): void {
+export function paymentRoutes(app: FastifyInstance, payments: PaymentService, reports: ReportService): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -197,11 +196,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
     async (request) => {
       const actor = actorOf(request);
       const { cursor, limit = 50, ...filters } = request.query;
-      const items = await ctx.repos.payments.list(actor.merchantId, {
-        ...recordScope(actor, filters),
-        before: decodeCursor(cursor),
-        limit,
-      });
+      const items = await reports.records(actor, filters, { before: decodeCursor(cursor), limit });
       const last = items.at(-1);
       return { items: items.map(paymentDto), nextCursor: items.length === limit && last ? `${last.created_at}.${last.id}` : null };
     },
@@ -223,8 +218,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: AppContext, payments: P
       },
     },
     async (request) => {
-      const actor = actorOf(request);
-      return ctx.repos.payments.totals(actor.merchantId, recordScope(actor, request.query));
+      return reports.totals(actorOf(request), request.query);
     },
   );
 

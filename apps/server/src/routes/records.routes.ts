@@ -1,20 +1,19 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DomainError } from '@paydesk/domain';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { csvChunks } from '../exports/csv.ts';
 import { shanghaiDate } from '../exports/labels.ts';
-import { maxExportRows, RecordTotals, recordRows } from '../exports/records.ts';
+import { maxExportRows, RecordTotals } from '../exports/records.ts';
 import { writeXlsx } from '../exports/xlsx.ts';
 import { actorOf } from '../http/auth.plugin.ts';
 import { errorResponses, FileResponse, IdParams } from '../http/schemas.ts';
 import { renderEscPos } from '../receipts/escpos.ts';
 import { autoPrintHash, renderReceiptHtml } from '../receipts/html.ts';
 import { receiptOf } from '../receipts/model.ts';
-import { recordScope } from '../services/actor.ts';
 import type { PaymentService } from '../services/payment.service.ts';
+import type { ReportService } from '../services/report.service.ts';
 import { recordFilters } from './payments.routes.ts';
 
 const tags = ['payments'];
@@ -27,7 +26,7 @@ const downloadHeaders = { 'cache-control': 'no-store', 'x-content-type-options':
  * visibility rules are those of GET /api/payments: an owner sees every store, a manager their store,
  * a cashier only their own sales.
  */
-export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: PaymentService): void {
+export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: PaymentService, reports: ReportService): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get(
@@ -50,13 +49,8 @@ export function recordRoutes(app: FastifyInstance, ctx: AppContext, payments: Pa
     async (request, reply) => {
       const actor = actorOf(request);
       const { format = 'csv', ...filters } = request.query;
-      const filter = recordScope(actor, filters);
-      // Refuse up front rather than hand over a silently cut file that an accountant would take as complete.
-      const { count } = await ctx.repos.payments.totals(actor.merchantId, filter);
-      if (count > maxExportRows) throw new DomainError('EXPORT_TOO_LARGE', [], { count, max: maxExportRows });
-
       const totals = new RecordTotals();
-      const pages = recordRows(ctx, actor.merchantId, filter, totals);
+      const pages = await reports.export(actor, filters, totals);
       reply.headers({
         ...downloadHeaders,
         'content-disposition': `attachment; filename="paydesk-records-${shanghaiDate(ctx.now())}.${format}"`,

@@ -1,5 +1,7 @@
+import type { Payment } from '@paydesk/db';
 import { chinaUtcOffsetMs, DomainError } from '@paydesk/domain';
 import type { AppContext } from '../context.ts';
+import { maxExportRows, type PaymentFilter, type RecordRow, type RecordTotals, recordRows } from '../exports/records.ts';
 import { type Actor, recordScope } from './actor.ts';
 
 const dayMs = 86_400_000;
@@ -21,9 +23,33 @@ function dayNumber(date: string): number | undefined {
 
 const dateOf = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
 
-/** Daily totals (日报) in China days. */
+/** The filters of the records (流水), their totals and their export; the actor's scope is added to them. */
+export type RecordFilter = Omit<PaymentFilter, 'before' | 'limit'> & { storeId?: string; cashierId?: string };
+
+/** The transaction records (流水), their totals and export, and the daily totals (日报) in China days. */
 export class ReportService {
   constructor(private readonly ctx: AppContext) {}
+
+  /** A page of the records the actor may see, newest first, after the keyset cursor `before`. */
+  async records(actor: Actor, filter: RecordFilter, page: { before?: PaymentFilter['before']; limit: number }): Promise<Payment[]> {
+    return this.ctx.repos.payments.list(actor.merchantId, { ...recordScope(actor, filter), before: page.before, limit: page.limit });
+  }
+
+  /** The totals of those records, for the same filters. */
+  async totals(actor: Actor, filter: RecordFilter) {
+    return this.ctx.repos.payments.totals(actor.merchantId, recordScope(actor, filter));
+  }
+
+  /**
+   * Every record of the filter, page by page, for a file. Refused up front when there are more than an
+   * export holds, rather than handing over a silently cut file that an accountant would take as complete.
+   */
+  async export(actor: Actor, filter: RecordFilter, totals: RecordTotals): Promise<AsyncGenerator<RecordRow[]>> {
+    const scoped = recordScope(actor, filter);
+    const { count } = await this.ctx.repos.payments.totals(actor.merchantId, scoped);
+    if (count > maxExportRows) throw new DomainError('EXPORT_TOO_LARGE', [], { count, max: maxExportRows });
+    return recordRows(this.ctx, actor.merchantId, scoped, totals);
+  }
 
   /** Every day from `from` to `to` (both YYYY-MM-DD, inclusive; at most 366), quiet days as zeros. */
   async daily(actor: Actor, query: { from: string; to?: string; storeId?: string }) {
