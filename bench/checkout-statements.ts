@@ -159,7 +159,9 @@ try {
   if (dialect === 'postgres') console.log(`PostgreSQL backends' CPU ${(backendMs / checkouts).toFixed(2)} ms a checkout`);
   for (const [kind, s] of Object.entries(batchStats(db.kysely))) {
     console.log(
-      `batched ${kind}: ${s.calls} calls in ${s.batches} statements (${(s.calls / Math.max(1, s.batches)).toFixed(1)} a statement)`,
+      // A kind names the columns its statement sets after a colon; the name before it is enough here.
+      `shared ${kind.split(':')[0]}: ${s.calls} calls in ${s.batches} statements (${(s.calls / Math.max(1, s.batches)).toFixed(1)} a statement), ` +
+        `${s.alone} run alone, ${s.failed} statements failed`,
     );
   }
   console.log(`${(statements / checkouts).toFixed(1)} statements a checkout, ${perCheckout(totalNs)} ms in them\n`);
