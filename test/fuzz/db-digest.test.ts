@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
 import { digestDatabase, digestedTables, tableDigests } from '../support/db-digest.ts';
-import { insertMerchant, insertStore, insertUser, t0 } from '../support/rows.ts';
+import { insertCollectionCode, insertMerchant, insertStore, insertUser, t0 } from '../support/rows.ts';
 
 describe.each(dialects)('database digest on %s', (dialect) => {
   let db: TestDb;
@@ -36,32 +36,7 @@ describe.each(dialects)('database digest on %s', (dialect) => {
   it('sees one changed byte of an uploaded image', async () => {
     const merchantId = await insertMerchant(db);
     const storeId = await insertStore(db, merchantId);
-    const codeId = `code-${merchantId}`;
-    await db.kysely
-      .insertInto('collection_codes')
-      .values({
-        id: codeId,
-        merchant_id: merchantId,
-        store_id: storeId,
-        station_id: null,
-        serial: `PD-${merchantId}`,
-        public_id: `pub-${merchantId}`,
-        kind: 'static',
-        source: 'uploaded',
-        content: 'https://qr.alipay.com/stx0000',
-        provider: 'alipay',
-        provider_kind: 'merchant',
-        merchant_name: '测试商户',
-        amount_fen: null,
-        valid_from: t0,
-        expires_at: t0 + 1000,
-        status: 'active',
-        notice: null,
-        created_by: 'u',
-        created_at: t0,
-        updated_at: t0,
-      })
-      .execute();
+    const codeId = await insertCollectionCode(db, merchantId, storeId);
     const bytes = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const image = { code_id: codeId, merchant_id: merchantId, mime: 'image/png', width: 1, height: 1, sha256: 'x', created_at: t0 };
     await db.kysely

@@ -72,22 +72,17 @@ describe.each(dialects)('lookups made at once on %s', (dialect) => {
 
   it('answers each payer code looked up at once, used or not, and unknown ones with nothing', async () => {
     const codes = ['134000000000000001', '134000000000000002'];
-    await repos().sim.insertPayerCode({
-      code: codes[0] as string,
-      merchant_id: merchant,
-      wallet: 'wechat',
-      behaviour: '{}',
-      created_at: t0,
-      used_at: null,
-    });
-    await repos().sim.insertPayerCode({
-      code: codes[1] as string,
-      merchant_id: merchant,
-      wallet: 'alipay',
-      behaviour: '{}',
-      created_at: t0,
-      used_at: t0,
-    });
+    for (const [i, wallet] of (['wechat', 'alipay'] as const).entries()) {
+      const code = codes[i] as string;
+      await repos().sim.insertPayerCode({
+        code,
+        merchant_id: merchant,
+        wallet,
+        behaviour: '{}',
+        created_at: t0,
+        used_at: i === 1 ? t0 : null,
+      });
+    }
     const asked = [codes[1], '134999999999999999', codes[0], codes[1]] as string[];
     const atOnce = await Promise.all(asked.map((code) => repos().sim.payerCode(merchant, code)));
     expect(atOnce.map((c) => c && [c.code, c.wallet, c.used_at])).toEqual([

@@ -69,29 +69,24 @@ export async function insertUser(
   return id;
 }
 
-/** An active, unverified binding of a collection code (inserted with it) at the store, for `method`. */
-export async function insertBinding(
-  db: Db,
-  merchantId: string,
-  storeId: string,
-  fields: { method?: 'wechatpay' | 'alipay'; scopeKey?: string } = {},
-): Promise<string> {
-  const codeId = newId();
+/** An active uploaded Alipay collection code at the store. */
+export async function insertCollectionCode(db: Db, merchantId: string, storeId: string): Promise<string> {
+  const id = newId();
   await db.kysely
     .insertInto('collection_codes')
     .values({
-      id: codeId,
+      id,
       merchant_id: merchantId,
       store_id: storeId,
       station_id: null,
-      serial: codeId,
-      public_id: codeId,
+      serial: `PD-${id}`,
+      public_id: `pub-${id}`,
       kind: 'static',
       source: 'uploaded',
-      content: `https://qr.alipay.com/${codeId}`,
+      content: `https://qr.alipay.com/${id}`,
       provider: 'alipay',
       provider_kind: 'merchant',
-      merchant_name: '店',
+      merchant_name: '测试商户',
       amount_fen: null,
       valid_from: t0,
       expires_at: t0 + 86_400_000,
@@ -102,6 +97,17 @@ export async function insertBinding(
       updated_at: t0,
     })
     .execute();
+  return id;
+}
+
+/** An active, unverified binding of a collection code (inserted with it) at the store, for `method`. */
+export async function insertBinding(
+  db: Db,
+  merchantId: string,
+  storeId: string,
+  fields: { method?: 'wechatpay' | 'alipay'; scopeKey?: string } = {},
+): Promise<string> {
+  const codeId = await insertCollectionCode(db, merchantId, storeId);
   const id = newId();
   await db.kysely
     .insertInto('code_bindings')
