@@ -1,4 +1,4 @@
-import { batchStats, type NewPayment, newId, type Order, type PaymentEvent, repositories } from '@paydesk/db';
+import { batchStats, type NewPayment, newId, type Order, openDatabase, type PaymentEvent, repositories } from '@paydesk/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, type TestDb } from '../support/databases.ts';
@@ -409,6 +409,66 @@ describe.each(dialects)('sale writes on %s', (dialect) => {
           expect((await settling[1])?.status).toBe('succeeded');
         });
         for (const { o, p } of sales) expect((await state(o, p.id)).payment).toBe('succeeded');
+      });
+    }
+
+    if (dialect === 'postgres') {
+      it('opens an order once when a shared statement and another process open it at once, without a deadlock', async () => {
+        // Another server process: its own pool, its own statements.
+        const other = openDatabase({ databaseUrl: db.url, dataDir: db.dataDir, poolSize: 2 });
+        // The shared statement's payment of the contested order is slow to insert, so the other process's
+        // opening of that order comes while the statement holds its rows.
+        await sql
+          .raw(`create function slow_payment() returns trigger language plpgsql as $$
+            begin if new.cashier_id = 'slow' then perform pg_sleep(0.3); end if; return new; end $$;
+            create trigger slow_payment before insert on payments for each row execute function slow_payment()`)
+          .execute(db.kysely);
+        try {
+          for (let round = 0; round < 3; round += 1) {
+            const contested = order();
+            const fresh = [order(), order()];
+            const shared = Promise.allSettled(
+              [{ o: contested, p: { ...payment(contested.id), cashier_id: 'slow' } }, ...fresh.map((o) => ({ o, p: payment(o.id) }))].map(
+                ({ o, p }) => repos().sales.open({ order: o, payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) }),
+              ),
+            );
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            const p = payment(contested.id);
+            const alone = repositories(other.kysely, 'postgres').sales.open({
+              order: contested,
+              payment: p,
+              event: event(p.id, 'created'),
+              jobs: jobs(p.id),
+            });
+            const answers = [...(await shared), ...(await Promise.allSettled([alone]))].map((a) =>
+              a.status === 'fulfilled' ? a.value : String(a.reason),
+            );
+            expect(answers).toEqual([true, true, true, false]);
+          }
+        } finally {
+          await sql.raw('drop trigger slow_payment on payments; drop function slow_payment()').execute(db.kysely);
+          await other.close();
+        }
+      });
+
+      it('opens sales without orders together in one statement', async () => {
+        const orders = await Promise.all(Array.from({ length: 3 }, () => opened()));
+        // Each order's first payment fails, so a second may open for it (no order row written this time).
+        for (const { p } of orders) await repos().payments.move(merchant, p.id, ['created'], 'failed', {}, t0);
+        const seconds = orders.map(({ o }) => payment(o.id));
+        const { result, statements, alone } = await sharing('sale.open', () =>
+          Promise.all(seconds.map((p) => repos().sales.open({ payment: p, event: event(p.id, 'created'), jobs: jobs(p.id) }))),
+        );
+        expect(result).toEqual([true, true, true]);
+        for (const [i, p] of seconds.entries()) {
+          expect(await state(orders[i]?.o as Order, p.id)).toEqual({
+            order: 'open',
+            payment: 'created',
+            events: ['created'],
+            jobs: ['pending', 'pending'],
+          });
+        }
+        expect({ statements, alone }).toEqual({ statements: 1, alone: 0 });
       });
     }
   });

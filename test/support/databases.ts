@@ -12,6 +12,8 @@ export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'p
 
 export interface TestDb extends Db {
   dataDir: string;
+  /** PostgreSQL: the database's URL, for a second pool (another server process) on it. */
+  url?: string;
   /** Closes and removes the database. */
   destroy(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDb> {
   await migrateToLatest(db.kysely);
   return Object.assign(db, {
     dataDir,
+    url: scratch.url,
     async destroy() {
       await db.close();
       await scratch.drop();

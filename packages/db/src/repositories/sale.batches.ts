@@ -6,9 +6,12 @@ import { outboxRows } from './outbox.repository.ts';
 import type { PaidSale, SaleOpening } from './sale.repository.ts';
 
 /**
- * PostgreSQL: the opening and the settling of many sales, each as one statement (coalescer.ts). They do
- * what sale.repository.ts does for one sale, row for row, and are checked against it by the same tests.
+ * PostgreSQL: the opening and the settling of many sales, each as one statement (coalescer.ts). One
+ * sale's opening is the same statement with one sale; its settling does what settleText does for many,
+ * row for row, and both are checked by the same tests.
  */
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Opens the sales in one statement. A sale whose order id is taken already (a retried checkout) writes
@@ -17,13 +20,18 @@ import type { PaidSale, SaleOpening } from './sale.repository.ts';
  * shape (the coalescer's kind): every sale in it brings its order, or none does.
  */
 export async function openSales(db: Executor, sales: readonly SaleOpening[]): Promise<(boolean | typeof runAlone)[]> {
-  const orders = sales.flatMap((s) => (s.order ? [s.order] : []));
-  const payments = sales.map((s) => s.payment);
-  const events = sales.map((s) => s.event);
-  const jobRows = sales.map((s) => outboxRows(s.jobs));
+  // Written in one order (merchant, then order id), so two statements opening the same orders wait for
+  // each other instead of deadlocking.
+  const sorted = [...sales].sort(
+    (a, b) => compare(a.payment.merchant_id, b.payment.merchant_id) || compare(a.payment.order_id, b.payment.order_id),
+  );
+  const orders = sorted.flatMap((s) => (s.order ? [s.order] : []));
+  const payments = sorted.map((s) => s.payment);
+  const events = sorted.map((s) => s.event);
+  const jobRows = sorted.map((s) => outboxRows(s.jobs));
   const jobColumns = columnsOfRows(jobRows.flat());
   // Each job carries its payment's id beside its columns, so it is written only with its payment.
-  const jobs = jobRows.flatMap((rows, i) => rows.map((row) => ({ ...row, _payment: sales[i]?.payment.id })));
+  const jobs = jobRows.flatMap((rows, i) => rows.map((row) => ({ ...row, _payment: sorted[i]?.payment.id })));
   const n = orders.length > 0 ? 1 : 0;
   const ordersPart =
     n > 0

@@ -1,6 +1,5 @@
-import type { Insertable } from 'kysely';
 import type { Dialect } from '../connect.ts';
-import type { NewPayment, Order, OutboxTable, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
+import type { NewPayment, Order, Payment, PaymentEvent, PaymentStatusColumn } from '../schema.ts';
 import type { Atomic, AtomicUnit } from '../write-batch.ts';
 import { coalescerFor } from './batched.ts';
 import { markVerifiedQuery } from './binding.repository.ts';
@@ -12,7 +11,6 @@ import {
   insertPaymentQuery,
   type MovePatch,
   moveQuery,
-  PaymentRepository,
   setOrderStatusQuery,
 } from './payment.repository.ts';
 import { prepared } from './prepared.ts';
@@ -43,23 +41,8 @@ export interface PaidSale {
   now: number;
 }
 
-// PostgreSQL: each is one statement, so one round trip instead of one per row plus BEGIN and COMMIT
-// (docs/performance-checkout.md). A statement is atomic: when any part of it fails, none of it is written.
-const openWithOrderOnPostgres = prepared((db, order: Order, payment: NewPayment, event: PaymentEvent, jobs: Insertable<OutboxTable>[]) =>
-  db
-    .with('o', (q) => q.insertInto('orders').values(order).returning('id'))
-    .with('p', (q) => q.insertInto('payments').values(payment).returning('id'))
-    .with('e', (q) => q.insertInto('payment_events').values(event).returning('id'))
-    .insertInto('outbox')
-    .values(jobs),
-);
-const openOnPostgres = prepared((db, payment: NewPayment, event: PaymentEvent, jobs: Insertable<OutboxTable>[]) =>
-  db
-    .with('p', (q) => q.insertInto('payments').values(payment).returning('id'))
-    .with('e', (q) => q.insertInto('payment_events').values(event).returning('id'))
-    .insertInto('outbox')
-    .values(jobs),
-);
+// PostgreSQL: the settling is one statement, so one round trip instead of one per row plus BEGIN and
+// COMMIT (docs/performance-checkout.md). A statement is atomic: when any part of it fails, none of it is written.
 // The payment is locked first, then its order, the order every other move of a payment takes them in
 // (move, then order status), so two settlements of one payment queue on the payment and cannot deadlock.
 // NO KEY UPDATE, as an UPDATE of their non-key columns takes: rows that refer to them (events, refunds)
@@ -137,9 +120,6 @@ const settlePaidOnPostgres = prepared((db, sale: PaidSale) => {
     .selectAll();
 });
 
-const orderTaken = (err: unknown) => (err as { code?: string; constraint?: string }).constraint === 'orders_pk';
-const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
-
 /**
  * The two writes every sale makes, each all or nothing: the rows it starts with, and the move to paid.
  * They are here rather than in the service's transactions because each database can do them faster as
@@ -177,22 +157,14 @@ export class SaleRepository {
     });
   }
 
+  /**
+   * One sale's opening on PostgreSQL: the shared statement with this sale alone, so that both write their
+   * rows in the same order (orders, then payments) and an opening of an order cannot deadlock with a
+   * statement opening the same order. Its order written already: nothing is written, false.
+   */
   private async openOnPostgres(sale: SaleOpening): Promise<boolean> {
-    const jobs = outboxRows(sale.jobs);
-    try {
-      if (sale.order) await openWithOrderOnPostgres.changed(this.db, this.dialect, sale.order, sale.payment, sale.event, jobs);
-      else await openOnPostgres.changed(this.db, this.dialect, sale.payment, sale.event, jobs);
-      return true;
-    } catch (err) {
-      // The statement's parts run in no fixed order, so an in-flight payment of a retried order may be
-      // the clash reported; a transaction of separate inserts would have stopped at the order.
-      if (sale.order && uniqueViolation(err)) {
-        if (orderTaken(err) || (await new PaymentRepository(this.db, this.dialect).findOrder(sale.order.merchant_id, sale.order.id))) {
-          return false;
-        }
-      }
-      throw err;
-    }
+    const [answer] = await openSales(this.db, [sale]);
+    return answer === true;
   }
 
   /**
