@@ -46,10 +46,12 @@ describe('Coalescer', () => {
   });
 
   it('runs every call of a failed statement by itself, each with its own answer or error', async () => {
+    const failures: [string, number][] = [];
     const { coalescer, alone } = recording({
       many: async () => {
         throw new Error('unique violation');
       },
+      onFailure: (err, calls) => failures.push([(err as Error).message, calls]),
       one: async (n) => {
         alone.push(n);
         if (n === 2) throw new Error(`refused ${n}`);
@@ -59,6 +61,7 @@ describe('Coalescer', () => {
     const answers = await Promise.allSettled([1, 2, 3].map((n) => coalescer.run(n)));
     expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as Error).message))).toEqual(['one:1', 'refused 2', 'one:3']);
     expect(alone.sort()).toEqual([1, 2, 3]);
+    expect(failures).toEqual([['unique violation', 3]]);
   });
 
   it('runs by itself a call the statement answered runAlone for', async () => {

@@ -21,6 +21,8 @@ export interface CoalescerOptions<I, O> {
   max?: number;
   /** The most statements of this kind running at once; calls made meanwhile wait and join the next. */
   inFlight?: number;
+  /** Hears of a statement that failed whole (its calls then run alone). */
+  onFailure?(error: unknown, calls: number): void;
 }
 
 /**
@@ -109,8 +111,9 @@ export class Coalescer<I, O> {
     let outputs: (O | typeof runAlone)[];
     try {
       outputs = await this.options.many(calls.map((c) => c.input));
-    } catch {
+    } catch (err) {
       this.stats.failed += 1;
+      this.options.onFailure?.(err, calls.length);
       return this.runAlone(calls);
     }
     const left: Call<I, O>[] = [];

@@ -89,10 +89,26 @@ export function coalescerFor<I, O>(db: Executor, kind: string, options: () => Co
   }
   let coalescer = kinds.get(kind) as Coalescer<I, O> | undefined;
   if (!coalescer) {
-    coalescer = new Coalescer(options());
+    coalescer = new Coalescer({ ...options(), onFailure: reportFailure(kind) });
     kinds.set(kind, coalescer as unknown as Coalescer<never, unknown>);
   }
   return coalescer;
+}
+
+/**
+ * A shared statement that fails is answered correctly (each call runs alone) but costs twice; one that
+ * keeps failing (a schema the code does not expect, a bad value) should not do so silently. At most a
+ * line a minute per kind, on stderr like the slow-query log (connect.ts).
+ */
+function reportFailure(kind: string): (error: unknown, calls: number) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (error, calls) => {
+    const now = Date.now();
+    if (now - last < 60_000) return;
+    last = now;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`shared statement ${kind.split(':')[0]} failed, its ${calls} calls ran alone: ${message}\n`);
+  };
 }
 
 /** How many calls the batches of this database served, and in how many statements (for diagnostics). */
