@@ -7,8 +7,8 @@ import type { PaidSale, SaleOpening } from './sale.repository.ts';
 
 /**
  * PostgreSQL: the opening and the settling of many sales, each as one statement (coalescer.ts). One
- * sale's opening is the same statement with one sale; its settling does what settleText does for many,
- * row for row, and both are checked by the same tests.
+ * sale's opening is the same statement with one sale; one sale's settlement (sale.repository.ts) does for
+ * one sale what the settling statement here does for many, row for row, and the same tests check both.
  */
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -30,6 +30,7 @@ export async function openSales(db: Executor, sales: readonly SaleOpening[]): Pr
   const events = sorted.map((s) => s.event);
   const jobRows = sorted.map((s) => outboxRows(s.jobs));
   const jobColumns = columnsOfRows(jobRows.flat());
+  if (jobColumns.length === 0) throw new Error('a sale opens with its watch jobs');
   // Each job carries its payment's id beside its columns, so it is written only with its payment.
   const jobs = jobRows.flatMap((rows, i) => rows.map((row) => ({ ...row, _payment: sorted[i]?.payment.id })));
   const n = orders.length > 0 ? 1 : 0;
@@ -48,7 +49,6 @@ e as (${insertRows('payment_events', columnsOfRows(events), n + 2, 'x.payment_id
 j as (insert into outbox (${jobList}) select ${jobColumns.map((c) => `r."${c}"`).join(', ')}
   from json_array_elements($${n + 3}::json) j, json_populate_record(null::outbox, j) r where j->>'_payment' in (select id from p))
 select id from p`;
-  if (jobColumns.length === 0) throw new Error('a sale opens with its watch jobs');
   const written = await runBatch<{ id: string }>(db, text, n > 0 ? [orders, payments, events, jobs] : [payments, events, jobs]);
   const opened = new Set(written.map((p) => p.id));
   return sales.map((s) => (opened.has(s.payment.id) ? true : runAlone));
