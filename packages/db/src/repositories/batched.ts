@@ -19,7 +19,7 @@ export function columnsOfRows(rows: readonly object[]): string[] {
 }
 
 /** `table`'s rows from the JSON array bound at `$param`, typed by the table's own row type. */
-export function rowsOf(table: string, param: number): string {
+function rowsOf(table: string, param: number): string {
   return `json_populate_recordset(null::${quoted(table)}, $${param}::json)`;
 }
 
