@@ -6,9 +6,9 @@ import { outboxRows } from './outbox.repository.ts';
 import type { PaidSale, SaleOpening } from './sale.repository.ts';
 
 /**
- * PostgreSQL: the opening and the settling of many sales, each as one statement (coalescer.ts). One
- * sale's opening is the same statement with one sale; one sale's settlement (sale.repository.ts) does for
- * one sale what the settling statement here does for many, row for row, and the same tests check both.
+ * PostgreSQL: the opening and the settling of sales, each as one statement over JSON arrays of their rows
+ * (coalescer.ts). One sale's opening or settlement is the same statement with that one sale, so both
+ * write and lock their rows in the same order and the same tests check both.
  */
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -54,19 +54,25 @@ select id from p`;
   return sales.map((s) => (opened.has(s.payment.id) ? true : runAlone));
 }
 
-/** The statement text for settlements whose patches set `patchColumns` (each such set has its own). */
-function settleText(patchColumns: readonly string[]): string {
+/**
+ * The statement text for settlements whose patches set `patchColumns` (each such set has its own).
+ * `held`: what a row someone else holds means. A shared statement skips it, so that its sale alone waits,
+ * by itself, instead of every sale of the statement (and of the next); one sale's settlement waits.
+ */
+function settleText(patchColumns: readonly string[], held: 'skip' | 'wait'): string {
   const patch = patchColumns.map((c) => `, "${c}" = s."${c}"`).join('');
-  // The same locks in the same order as one sale's settlement (sale.repository.ts): payments, then their
-  // orders, each sorted so that two batches take them in one order. A row someone else holds is skipped,
-  // not waited for: its sale alone waits, by itself, instead of every sale of the batch (and of the next).
-  // A payment moves only if it is as its sale read it and its order is still open. A binding is marked
+  const lock = held === 'skip' ? 'for no key update of t skip locked' : 'for no key update of t';
+  // Payments first, then their orders, the order every other move of a payment takes them in (move,
+  // then order status), each sorted so that two statements take them in one order. NO KEY UPDATE, as an
+  // UPDATE of non-key columns takes: rows that refer to them (events, refunds) can still be inserted.
+  // A payment moves only if it is as its sale read it and its order is still open; anything else (a
+  // second payment of the order, a race) writes nothing and is left to the caller. A binding is marked
   // by the first payment through it; several sales of one binding mark it, and record it, once.
   return `with s as (select * from json_populate_recordset(null::payments, $1::json)),
 p as (select t.id from payments t join s on t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
-  order by t.merchant_id, t.id for no key update of t skip locked),
+  order by t.merchant_id, t.id ${lock}),
 o as (select t.merchant_id, t.id from orders t join s on t.merchant_id = s.merchant_id and t.id = s.order_id
-  where t.status = 'open' and s.id in (select id from p) order by t.merchant_id, t.id for no key update of t skip locked),
+  where t.status = 'open' and s.id in (select id from p) order by t.merchant_id, t.id ${lock}),
 m as (update payments t set status = 'succeeded', updated_at = s.updated_at${patch} from s
   where t.merchant_id = s.merchant_id and t.id = s.id and t.status = s.status
     and exists (select 1 from o where o.merchant_id = s.merchant_id and o.id = s.order_id)
@@ -98,19 +104,29 @@ export function patchColumns(sale: PaidSale): string[] {
 
 /**
  * Settles the sales whose payment and order are as expected and free, all in one statement. The others
- * (moved meanwhile, or held by someone) it leaves untouched, to be settled each by itself: one sale's
- * settlement waits where it must and answers undefined where it should. Calls share a batch only when
- * no two are for the same order (coalescer key) and their patches set the same columns.
+ * (moved meanwhile, or held by someone) it leaves untouched, to be settled each by itself. Calls share a
+ * statement only when no two are for the same order (coalescer key) and their patches set the same columns.
  */
 export async function settleSales(db: Executor, sales: readonly PaidSale[]): Promise<(Payment | typeof runAlone)[]> {
-  const columns = patchColumns(sales[0] as PaidSale);
-  const moved = await runBatch<Payment>(db, settleText(columns), [
+  const moved = await settle(db, sales, 'skip');
+  return sales.map((s) => moved.get(s.paymentId) ?? runAlone);
+}
+
+/**
+ * One sale's settlement: waits for its rows where another transaction holds them; undefined, with nothing
+ * written, when the payment or its order is not as the sale expects.
+ */
+export async function settleSale(db: Executor, sale: PaidSale): Promise<Payment | undefined> {
+  return (await settle(db, [sale], 'wait')).get(sale.paymentId);
+}
+
+async function settle(db: Executor, sales: readonly PaidSale[], held: 'skip' | 'wait'): Promise<Map<string, Payment>> {
+  const moved = await runBatch<Payment>(db, settleText(patchColumns(sales[0] as PaidSale), held), [
     sales.map((s) => ({ ...s.patch, id: s.paymentId, merchant_id: s.merchantId, order_id: s.orderId, status: s.from, updated_at: s.now })),
     sales.flatMap((s) => s.jobIds.map((id) => ({ id, payment_id: s.paymentId, now: s.now }))),
     sales.map((s) => s.event),
     sales.flatMap((s) => (s.binding ? [{ merchant_id: s.merchantId, binding_id: s.binding.id, payment_id: s.paymentId, now: s.now }] : [])),
     sales.flatMap((s) => (s.binding ? [s.binding.event] : [])),
   ]);
-  const byId = new Map(moved.map((p) => [p.id, p]));
-  return sales.map((s) => byId.get(s.paymentId) ?? runAlone);
+  return new Map(moved.map((p) => [p.id, p]));
 }

@@ -3,8 +3,8 @@ import type { NewPayment, Order, Payment, PaymentEvent, PaymentStatusColumn } fr
 import type { Atomic, AtomicUnit } from '../write-batch.ts';
 import { coalescerFor } from './batched.ts';
 import { markVerifiedQuery } from './binding.repository.ts';
-import { columnsOf, type Executor, rowFrom } from './executor.ts';
-import { enqueueQuery, finishedJob, finishUnclaimedQuery, type NewOutboxMessage, outboxRows, unclaimedJobs } from './outbox.repository.ts';
+import { columnsOf, type Executor } from './executor.ts';
+import { enqueueQuery, finishUnclaimedQuery, type NewOutboxMessage, outboxRows } from './outbox.repository.ts';
 import {
   appendEventQuery,
   insertOrderQuery,
@@ -13,8 +13,7 @@ import {
   moveQuery,
   setOrderStatusQuery,
 } from './payment.repository.ts';
-import { prepared } from './prepared.ts';
-import { openSales, patchColumns, settleSales } from './sale.batches.ts';
+import { openSales, patchColumns, settleSale, settleSales } from './sale.batches.ts';
 
 /** The rows a sale starts with, written together or not at all. */
 export interface SaleOpening {
@@ -40,85 +39,6 @@ export interface PaidSale {
   binding?: { id: string; event: PaymentEvent } | undefined;
   now: number;
 }
-
-// PostgreSQL: the settling is one statement, so one round trip instead of one per row plus BEGIN and
-// COMMIT (docs/performance-checkout.md). A statement is atomic: when any part of it fails, none of it is written.
-// The payment is locked first, then its order, the order every other move of a payment takes them in
-// (move, then order status), so two settlements of one payment queue on the payment and cannot deadlock.
-// NO KEY UPDATE, as an UPDATE of their non-key columns takes: rows that refer to them (events, refunds)
-// can still be inserted meanwhile.
-// The payment moves only if its order is still open and becomes paid with it; anything else (a second
-// payment of the order, a race) writes nothing and is left to the caller.
-const settlePaidOnPostgres = prepared((db, sale: PaidSale) => {
-  const { merchantId, paymentId, orderId, from, patch, jobIds, event, binding, now } = sale;
-  const settling = db
-    .with('p', (q) =>
-      q
-        .selectFrom('payments')
-        .select('id')
-        .where('merchant_id', '=', merchantId)
-        .where('id', '=', paymentId)
-        .where('status', '=', from)
-        .forNoKeyUpdate(),
-    )
-    .with('o', (q) =>
-      q
-        .selectFrom('orders')
-        .select('id')
-        .where('merchant_id', '=', merchantId)
-        .where('id', '=', orderId)
-        .where('status', '=', 'open')
-        .where((eb) => eb.exists(eb.selectFrom('p').select('p.id')))
-        .forNoKeyUpdate(),
-    )
-    .with('m', (q) =>
-      q
-        .updateTable('payments')
-        .set({ ...patch, status: 'succeeded', updated_at: now })
-        .where('merchant_id', '=', merchantId)
-        .where('id', '=', paymentId)
-        .where('status', '=', from)
-        .where((eb) => eb.exists(eb.selectFrom('o').select('o.id')))
-        .returningAll(),
-    )
-    .with('paid', (q) =>
-      q
-        .updateTable('orders')
-        .set({ status: 'paid', updated_at: now })
-        .where('merchant_id', '=', merchantId)
-        .where('id', '=', orderId)
-        .where('status', '=', 'open')
-        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
-        .returning('id'),
-    )
-    .with('j', (q) =>
-      q
-        .updateTable('outbox')
-        .set(finishedJob(now))
-        .where(unclaimedJobs(jobIds, now))
-        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
-        .returning('id'),
-    )
-    .with('e', (q) => q.insertInto('payment_events').columns(columnsOf(event)).expression(rowFrom('m', event)).returning('id'));
-  if (!binding) return settling.selectFrom('m').selectAll();
-  // A payment through a binding proves it: the first one marks it verified, with its own event.
-  return settling
-    .with('b', (q) =>
-      q
-        .updateTable('code_bindings')
-        .set({ verified_at: now })
-        .where('merchant_id', '=', merchantId)
-        .where('id', '=', binding.id)
-        .where('verified_at', 'is', null)
-        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
-        .returning('id'),
-    )
-    .with('be', (q) =>
-      q.insertInto('payment_events').columns(columnsOf(binding.event)).expression(rowFrom('b', binding.event)).returning('id'),
-    )
-    .selectFrom('m')
-    .selectAll();
-});
 
 /**
  * The two writes every sale makes, each all or nothing: the rows it starts with, and the move to paid.
@@ -169,7 +89,8 @@ export class SaleRepository {
 
   /**
    * Moves the payment to succeeded, its order to paid, finishes its watch jobs and records the event (and
-   * marks its binding verified, if this is the binding's first payment), in one go; or, when the payment or its order is not as `sale` expects, writes nothing and answers undefined.
+   * marks its binding verified, if this is the binding's first payment), in one go; or, when the payment
+   * or its order is not as `sale` expects, writes nothing and answers undefined.
    */
   async settlePaid(sale: PaidSale): Promise<Payment | undefined> {
     this.refuseTransaction();
@@ -178,7 +99,7 @@ export class SaleRepository {
     if (dialect === 'postgres') {
       return coalescerFor(db, `sale.settle:${patchColumns(sale).join(',')}`, () => ({
         many: (sales: readonly PaidSale[]) => settleSales(db, sales),
-        one: (one: PaidSale) => settlePaidOnPostgres.first(db, dialect, one),
+        one: (one: PaidSale) => settleSale(db, one),
         // Two payments of one order in a statement would both see it open; apart, the second finds it paid.
         key: (one: PaidSale) => `${one.merchantId}/${one.orderId}`,
       })).run(sale);
