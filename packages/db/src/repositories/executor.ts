@@ -12,15 +12,6 @@ export type Executor = Kysely<Database>;
  */
 export const activeStatus = sql.lit('active' as const);
 
-/**
- * `row` once for each row the common table expression `cte` returned (none when the step it stands for
- * did not happen): the body of an INSERT … SELECT inside a PostgreSQL statement with data-modifying CTEs.
- * Insert into `columnsOf(row)`.
- */
-export function rowFrom(cte: string, row: Record<string, unknown>) {
-  return sql`select ${sql.join(columnsOf(row).map((k) => row[k]))} from ${sql.table(cte)}`;
-}
-
 /** The columns a row sets (undefined values are left out, as Kysely leaves them out of an INSERT). */
 export function columnsOf<R extends object>(row: R): (keyof R & string)[] {
   return (Object.keys(row) as (keyof R & string)[]).filter((k) => row[k] !== undefined);

@@ -3,7 +3,7 @@ import type { Dialect } from '../connect.ts';
 import type { SimPayerCode, SimRefund, SimTrade } from '../schema.ts';
 import type { Atomic } from '../write-batch.ts';
 import { coalescerFor, runBatch, sharedLookup } from './batched.ts';
-import { columnsOf, type Executor, rowFrom } from './executor.ts';
+import { columnsOf, type Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
 /** The simulator gateway's own books, kept apart from ours as a wallet's would be. */
@@ -27,32 +27,15 @@ const usePayerCodeQuery = prepared((db, merchantId: string, code: string, now: n
     .returningAll(),
 );
 
-// PostgreSQL: the code used up and its trade booked in one statement (one round trip, all or nothing).
-const useCodeAndBookOnPostgres = prepared((db, merchantId: string, code: string, now: number, row: Omit<SimTrade, 'refunded_fen'>) =>
-  db
-    .with('c', (q) =>
-      q
-        .updateTable('sim_payer_codes')
-        .set({ used_at: now })
-        .where('merchant_id', '=', merchantId)
-        .where('code', '=', code)
-        .where('used_at', 'is', null)
-        .returning('code'),
-    )
-    .insertInto('sim_trades')
-    .columns(columnsOf(row))
-    .expression(rowFrom('c', row)),
-);
-
-// PostgreSQL: the bookings of many code payments at once (batched.ts), each code used at most once: codes
-// used up and trades booked for exactly the codes this statement used.
-function bookManyText(columns: readonly string[]): string {
+// PostgreSQL: code payments booked in one statement (batched.ts), all or nothing, each code used at most
+// once: codes used up and trades booked for exactly the codes this statement used. One booking is the
+// same statement with one. The codes are locked sorted (two statements take them in one order); a shared
+// statement skips a code someone else holds (that booking then runs by itself and waits alone).
+function bookText(columns: readonly string[], held: 'skip' | 'wait'): string {
   const list = columns.map((c) => `"${c}"`).join(', ');
-  // The codes are locked sorted (two statements take them in one order) and skipped when someone else
-  // holds one: that booking then runs by itself and waits alone.
   return `with u as (select * from json_to_recordset($1::json) as u(i int, merchant_id text, code text, now bigint)),
 l as (select t.merchant_id, t.code from sim_payer_codes t join u on t.merchant_id = u.merchant_id and t.code = u.code
-  where t.used_at is null order by t.merchant_id, t.code for no key update of t skip locked),
+  where t.used_at is null order by t.merchant_id, t.code for no key update of t${held === 'skip' ? ' skip locked' : ''}),
 c as (update sim_payer_codes t set used_at = u.now from u
   where t.merchant_id = u.merchant_id and t.code = u.code and t.used_at is null
     and (t.merchant_id, t.code) in (select merchant_id, code from l) returning u.i),
@@ -248,20 +231,23 @@ export class SimRepository {
   }
 
   private bookOnPostgres(booking: Booking): Promise<BookingResult> {
-    const { db, dialect } = this;
+    const { db } = this;
     const columns = columnsOf(booking.row);
+    const book = async (bookings: readonly Booking[], held: 'skip' | 'wait') => {
+      const used = await runBatch<{ i: number }>(db, bookText(columns, held), [
+        bookings.map((b, i) => ({ i, merchant_id: b.merchantId, code: b.code, now: b.now })),
+        bookings.map((b) => b.row),
+      ]);
+      return new Set(used.map((u) => u.i));
+    };
     return coalescerFor(db, `sim.book:${columns.join(',')}`, () => ({
       many: async (bookings: readonly Booking[]) => {
-        const used = await runBatch<{ i: number }>(db, bookManyText(columns), [
-          bookings.map((b, i) => ({ i, merchant_id: b.merchantId, code: b.code, now: b.now })),
-          bookings.map((b) => b.row),
-        ]);
-        const booked = new Set(used.map((u) => u.i));
+        const booked = await book(bookings, 'skip');
         return bookings.map((_, i) => (booked.has(i) ? ('booked' as const) : runAlone));
       },
       one: async (b: Booking): Promise<BookingResult> => {
         try {
-          return (await useCodeAndBookOnPostgres.changed(db, dialect, b.merchantId, b.code, b.now, b.row)) > 0 ? 'booked' : 'stale';
+          return (await book([b], 'wait')).has(0) ? 'booked' : 'stale';
         } catch (err) {
           if ((err as { constraint?: string }).constraint === 'sim_trades_pk') return 'taken';
           throw err;
