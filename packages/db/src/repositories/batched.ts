@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { Coalescer, type CoalescerOptions } from '../coalescer.ts';
+import type { Dialect } from '../connect.ts';
 import type { Executor } from './executor.ts';
 import { namedOnPostgres } from './prepared.ts';
 
@@ -51,28 +52,29 @@ export async function runBatch<R>(db: Executor, text: string, arrays: readonly u
 }
 
 /**
- * A lookup that concurrent requests share: `text` reads the rows of every input at once from the JSON
- * array at $1, whose objects carry their position as `i` (the text selects `x.i` with the rows). Inside a
- * transaction, or for a lone call, the single query `one` runs instead: a transaction's reads must see
- * what it wrote and hold what it locked.
+ * A lookup that concurrent requests share on PostgreSQL: `text` reads the rows of every input at once
+ * from the JSON array at $1, whose objects carry their position as `i` (the text selects `x.i` with the
+ * rows). On SQLite, inside a transaction, or for a lone call, the single query `one` runs instead: a
+ * transaction's reads must see what it wrote and hold what it locked.
  */
 export function sharedLookup<I extends object, R>(
-  db: Executor,
   kind: string,
   text: string,
-  one: (input: I) => Promise<R[]>,
-): (input: I) => Promise<R[]> {
-  if (db.isTransaction) return one;
-  const coalescer = coalescerFor(db, kind, () => ({
-    many: async (inputs: readonly I[]) => {
-      const rows = await runBatch<R & { i: number }>(db, text, [inputs.map((input, i) => ({ ...input, i }))]);
-      const out: R[][] = inputs.map(() => []);
-      for (const { i, ...row } of rows) out[i]?.push(row as unknown as R);
-      return out;
-    },
-    one,
-  }));
-  return (input) => coalescer.run(input);
+  one: (db: Executor, dialect: Dialect, input: I) => Promise<R[]>,
+): (db: Executor, dialect: Dialect, input: I) => Promise<R[]> {
+  return (db, dialect, input) => {
+    if (dialect !== 'postgres' || db.isTransaction) return one(db, dialect, input);
+    const coalescer = coalescerFor(db, kind, () => ({
+      many: async (inputs: readonly I[]) => {
+        const rows = await runBatch<R & { i: number }>(db, text, [inputs.map((x, i) => ({ ...x, i }))]);
+        const out: R[][] = inputs.map(() => []);
+        for (const { i, ...row } of rows) out[i]?.push(row as unknown as R);
+        return out;
+      },
+      one: (x: I) => one(db, dialect, x),
+    }));
+    return coalescer.run(input);
+  };
 }
 
 const registry = new WeakMap<Executor, Map<string, Coalescer<never, unknown>>>();

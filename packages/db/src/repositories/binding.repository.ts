@@ -26,9 +26,13 @@ export const markVerifiedQuery = prepared((db, merchantId: string, id: string, n
 );
 
 // PostgreSQL: the same for every sale of the moment at once (batched.ts).
-const findActiveShared = `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, scope_key text, methods json)
+const findActiveRows = sharedLookup<ActiveKey, CodeBinding>(
+  'binding.active',
+  `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, scope_key text, methods json)
 join code_bindings c on c.merchant_id = x.merchant_id and c.scope_key = x.scope_key and c.status = 'active'
-  and c.method in (select json_array_elements_text(x.methods))`;
+  and c.method in (select json_array_elements_text(x.methods))`,
+  (db, dialect, x) => findActiveQuery.rows(db, dialect, x.merchant_id, x.scope_key, x.methods),
+);
 
 interface ActiveKey {
   merchant_id: string;
@@ -49,10 +53,7 @@ export class BindingRepository {
   /** The active binding for the first of `methods` (in order of preference) that has one, in one query. */
   async findActiveFirst(merchantId: string, scopeKey: string, methods: readonly BindingMethod[]): Promise<CodeBinding | undefined> {
     if (methods.length === 0) return undefined;
-    const { db, dialect } = this;
-    const one = (x: ActiveKey) => findActiveQuery.rows(db, dialect, x.merchant_id, x.scope_key, x.methods);
-    const key = { merchant_id: merchantId, scope_key: scopeKey, methods };
-    const rows = dialect === 'postgres' ? await sharedLookup(db, 'binding.active', findActiveShared, one)(key) : await one(key);
+    const rows = await findActiveRows(this.db, this.dialect, { merchant_id: merchantId, scope_key: scopeKey, methods });
     for (const method of methods) {
       const row = rows.find((r) => r.method === method);
       if (row) return row;

@@ -16,9 +16,13 @@ const findForQuery = prepared((db, merchantId: string, kind: ChannelAccount['kin
 );
 
 // PostgreSQL: the same for every sale of the moment at once (batched.ts).
-const findForShared = `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, kind text, store_id text)
+const findForRows = sharedLookup<AccountKey, ChannelAccount>(
+  'channel-account.for',
+  `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, kind text, store_id text)
 join channel_accounts c on c.merchant_id = x.merchant_id and c.kind = x.kind and c.status = 'active'
-  and (c.store_id = x.store_id or c.store_id is null)`;
+  and (c.store_id = x.store_id or c.store_id is null)`,
+  (db, dialect, x) => findForQuery.rows(db, dialect, x.merchant_id, x.kind, x.store_id),
+);
 
 interface AccountKey {
   merchant_id: string;
@@ -44,10 +48,7 @@ export class ChannelAccountRepository {
 
   /** The store's own account of this kind, else the merchant-wide one. */
   async findFor(merchantId: string, kind: ChannelAccount['kind'], storeId: string): Promise<ChannelAccount | undefined> {
-    const { db, dialect } = this;
-    const one = (x: AccountKey) => findForQuery.rows(db, dialect, x.merchant_id, x.kind, x.store_id);
-    const key = { merchant_id: merchantId, kind, store_id: storeId };
-    const rows = dialect === 'postgres' ? await sharedLookup(db, 'channel-account.for', findForShared, one)(key) : await one(key);
+    const rows = await findForRows(this.db, this.dialect, { merchant_id: merchantId, kind, store_id: storeId });
     return rows.find((r) => r.store_id === storeId) ?? rows.find((r) => r.store_id === null);
   }
 

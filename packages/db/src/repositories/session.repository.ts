@@ -32,17 +32,21 @@ const findLiveQuery = prepared((db, idHash: string, now: number) =>
     .where('s.expires_at', '>', now),
 );
 
+type LiveRow = Awaited<ReturnType<typeof findLiveQuery.rows>>[number];
+
 // PostgreSQL: the same for every request of the moment at once (batched.ts).
-const findLiveShared = `select x.i, s.*, st.id as st_id, st.store_id as st_store_id, u.id as u_id,
+const findLiveRows = sharedLookup<{ id_hash: string; now: number }, LiveRow>(
+  'session.live',
+  `select x.i, s.*, st.id as st_id, st.store_id as st_store_id, u.id as u_id,
   u.merchant_id as u_merchant_id, u.store_id as u_store_id, u.name as u_name, u.phone as u_phone, u.email as u_email,
   u.role as u_role, u.password_hash as u_password_hash, u.pin_hash as u_pin_hash, u.status as u_status,
   u.pin_failures as u_pin_failures, u.created_at as u_created_at, u.updated_at as u_updated_at
 from json_to_recordset($1::json) as x(i int, id_hash text, now bigint)
 join sessions s on s.id_hash = x.id_hash and s.expires_at > x.now
 join users u on u.merchant_id = s.merchant_id and u.id = s.user_id
-left join stations st on st.merchant_id = s.merchant_id and st.id = s.station_id`;
-
-type LiveRow = Awaited<ReturnType<typeof findLiveQuery.rows>>[number];
+left join stations st on st.merchant_id = s.merchant_id and st.id = s.station_id`,
+  (db, dialect, x) => findLiveQuery.rows(db, dialect, x.id_hash, x.now),
+);
 
 export interface LiveSession {
   session: Session;
@@ -65,12 +69,7 @@ export class SessionRepository {
    * the station it is open at, if it is and that station still exists.
    */
   async findLive(idHash: string, now: number): Promise<LiveSession | undefined> {
-    const { db, dialect } = this;
-    const one = (x: { id_hash: string; now: number }) => findLiveQuery.rows(db, dialect, x.id_hash, x.now);
-    const [row] =
-      dialect === 'postgres'
-        ? await sharedLookup<{ id_hash: string; now: number }, LiveRow>(db, 'session.live', findLiveShared, one)({ id_hash: idHash, now })
-        : await one({ id_hash: idHash, now });
+    const [row] = await findLiveRows(this.db, this.dialect, { id_hash: idHash, now });
     if (!row) return undefined;
     // Built field by field: an object rest (`...session`) takes a slow generic path on every request.
     const session: Session = {

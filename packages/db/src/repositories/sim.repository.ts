@@ -44,9 +44,6 @@ b as (insert into sim_trades (${list}) select ${list} from json_populate_records
 select i from c`;
 }
 
-const payerCodeShared = `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, code text)
-join sim_payer_codes c on c.merchant_id = x.merchant_id and c.code = x.code`;
-
 interface Booking {
   merchantId: string;
   code: string;
@@ -70,6 +67,13 @@ class TradeExists extends Error {}
 
 const payerCodeQuery = prepared((db, merchantId: string, code: string) =>
   db.selectFrom('sim_payer_codes').selectAll().where('merchant_id', '=', merchantId).where('code', '=', code),
+);
+// PostgreSQL: the same for every sale of the moment at once (batched.ts).
+const payerCodeRows = sharedLookup<{ merchant_id: string; code: string }, SimPayerCode>(
+  'sim.payer-code',
+  `select x.i, c.* from json_to_recordset($1::json) as x(i int, merchant_id text, code text)
+join sim_payer_codes c on c.merchant_id = x.merchant_id and c.code = x.code`,
+  (db, dialect, x) => payerCodeQuery.rows(db, dialect, x.merchant_id, x.code),
 );
 
 export class SimRepository {
@@ -170,18 +174,7 @@ export class SimRepository {
   }
 
   async payerCode(merchantId: string, code: string): Promise<SimPayerCode | undefined> {
-    const { db, dialect } = this;
-    if (dialect !== 'postgres') return payerCodeQuery.first(db, dialect, merchantId, code);
-    const one = (x: { merchant_id: string; code: string }) => payerCodeQuery.rows(db, dialect, x.merchant_id, x.code);
-    const [row] = await sharedLookup<{ merchant_id: string; code: string }, SimPayerCode>(
-      db,
-      'sim.payer-code',
-      payerCodeShared,
-      one,
-    )({
-      merchant_id: merchantId,
-      code,
-    });
+    const [row] = await payerCodeRows(this.db, this.dialect, { merchant_id: merchantId, code });
     return row;
   }
 
