@@ -3,6 +3,7 @@ import { uploadCode } from '../support/codes.ts';
 import { dialects } from '../support/databases.ts';
 import { addStaff, addStoreAndStation, registerOwner } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
+import { expectNeverRunTwiceAfterLostAnswer } from '../support/lost-answer.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 describe.each(dialects)('binding codes to the cashier on %s', (dialect) => {
@@ -84,6 +85,13 @@ describe.each(dialects)('binding codes to the cashier on %s', (dialect) => {
     expect(b.status).toBe(201);
     expect(b.headers['idempotent-replayed']).toBe('true');
     expect(b.body.id).toBe(a.body.id);
+  });
+
+  it('never binds twice when the answer of a confirmation was lost and it is sent again later', async () => {
+    const code = await uploadCode(owner, 'https://qr.95516.com/00010000/01234567890123450000', storeId);
+    const body = { codeId: code.id, storeId, method: 'unionpay', merchantNo: '898340149000005' };
+    const bindings = async () => (await owner.get(`/api/bindings?codeId=${code.id}`)).body.items.length as number;
+    await expectNeverRunTwiceAfterLostAnswer(t, (headers) => owner.post('/api/bindings', body, headers), bindings);
   });
 
   it('lets a cashier read bindings but not change them', async () => {

@@ -5,6 +5,7 @@ import { renderQrPng } from '../../apps/server/src/qr/render.ts';
 import { dialects } from '../support/databases.ts';
 import { addStaff, addStoreAndStation, registerOwner } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
+import { expectNeverRunTwiceAfterLostAnswer } from '../support/lost-answer.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 const minute = 60_000;
@@ -191,5 +192,12 @@ describe.each(dialects)('collection codes on %s', (dialect) => {
     const code = (await owner.post('/api/codes', { kind: 'dynamic', storeId, amountFen: 100, expiresInMinutes: 1 })).body;
     t.clock.advance(61_000);
     expect((await owner.get(`/api/codes/${code.id}`)).body.status).toBe('expired');
+  });
+
+  it('never makes a code twice when the answer was lost and the same request is sent again later', async () => {
+    const codes = async () => (await owner.get(`/api/codes?storeId=${storeId}`)).body.items.length as number;
+    await expectNeverRunTwiceAfterLostAnswer(t, (headers) => owner.post('/api/codes', { kind: 'static', storeId }, headers), codes);
+    const picture = await photo('https://qr.alipay.com/fkx00000lostanswer');
+    await expectNeverRunTwiceAfterLostAnswer(t, (headers) => upload(owner, picture, `storeId=${storeId}`, headers), codes);
   });
 });

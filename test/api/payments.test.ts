@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payerCode, sell, shopAtCounter } from '../support/checkout.ts';
 import { uploadCode } from '../support/codes.ts';
 import { dialects } from '../support/databases.ts';
+import { rowsOf } from '../support/db-helpers.ts';
+import { expectNeverRunTwiceAfterLostAnswer } from '../support/lost-answer.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 describe.each(dialects)('payments at the counter on %s', (dialect) => {
@@ -440,6 +442,17 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
     const after = (await owner.get('/api/bindings?active=true')).body.items.find((b: { id: string }) => b.id === binding.id);
     expect(after.verified).toBe(true);
     expect((await cashier().post(`/api/bindings/${binding.id}/test-payment`, {})).body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('never pays a second test payment when the answer of the first was lost and it is asked again later', async () => {
+    const binding = await bindAtStation('https://payapp.weixin.qq.com/qr/VERIFY0LOST', 'wechatpay', '1900000109');
+    const testOrders = async () =>
+      (await rowsOf(t.db, 'orders')).filter((o) => o.station_id === shop.stationId && String(o.lines).includes('绑定测试收款')).length;
+    await expectNeverRunTwiceAfterLostAnswer(
+      t,
+      (headers) => shop.owner.client.post(`/api/bindings/${binding.id}/test-payment`, {}, headers),
+      testOrders,
+    );
   });
 
   it('verifies a binding with the first sale through it, and only the first', async () => {

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { StoreService } from '../../apps/server/src/services/store.service.ts';
 import { expectError, expectFieldIssue, parseSetCookie } from '../support/assertions.ts';
 import { dialects } from '../support/databases.ts';
 import { countRows, rowsOf } from '../support/db-helpers.ts';
 import { addStaff, addStoreAndStation, goodPassword, type Owner, registerOwner, uniquePhone } from '../support/factories.ts';
 import type { HttpClient } from '../support/http-client.ts';
+import { expectNeverRunTwiceAfterLostAnswer } from '../support/lost-answer.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 type Staff = Awaited<ReturnType<typeof addStaff>>;
@@ -412,6 +414,71 @@ describe.each(dialects)('staff and roles on %s', (dialect) => {
       expect(theirs.headers['idempotent-replayed']).toBeUndefined();
       expect(theirs.body.id).not.toBe(mine.body.id);
       expect((await other.client.get('/api/stores')).body.items.map((s: { id: string }) => s.id)).toEqual([theirs.body.id]);
+    });
+    describe('after a crash or a lost answer (keys are judged again five minutes after they were claimed)', () => {
+      const keyRow = async (key: string) =>
+        (await rowsOf(t.db, 'idempotency_keys')).find((r) => String(r.key).endsWith(`:${key}`)) as { status: string } | undefined;
+      afterEach(() => vi.restoreAllMocks());
+
+      it('never runs again a request whose writes committed but whose answer was never kept', async () => {
+        // The database is away when the answer would be kept: as if the process died right after the commit.
+        vi.spyOn(t.app.ctx.repos.idempotency, 'complete').mockRejectedValueOnce(new Error('database away'));
+        const key = `lost-${Date.now()}`;
+        const body = { name: '断电店', address: '' };
+        const before = await countRows(t.db, ['stores', 'audit_log']);
+        const first = await owner.client.post('/api/stores', body, { 'idempotency-key': key });
+        expect(first.status).toBe(201);
+        expect(await keyRow(key)).toMatchObject({ status: 'applied' });
+        expectError(await owner.client.post('/api/stores', body, { 'idempotency-key': key }), 'IDEMPOTENCY_IN_PROGRESS');
+        t.clock.advance(6 * 60_000);
+        const again = await owner.client.post('/api/stores', body, { 'idempotency-key': key });
+        expectError(again, 'IDEMPOTENCY_APPLIED');
+        expect(again.body.error.message).toMatch(/刷新/);
+        expect(await countRows(t.db, ['stores', 'audit_log'])).toEqual({ stores: before.stores + 1, audit_log: before.audit_log + 1 });
+      });
+
+      it('runs again a request that died before any of its writes committed', async () => {
+        const key = `died-${Date.now()}`;
+        const body = { storeId: s2.storeId, name: '重试台' };
+        const stations = async () => (await owner.client.get(`/api/stations?storeId=${s2.storeId}`)).body.items.length as number;
+        const before = await stations();
+        // A failure before the writes, and the key not freed (the database away again): it stays claimed.
+        vi.spyOn(t.app.ctx.repos.stores, 'findById').mockRejectedValueOnce(new Error('connection reset'));
+        vi.spyOn(t.app.ctx.repos.idempotency, 'release').mockRejectedValueOnce(new Error('database away'));
+        expect((await owner.client.post('/api/stations', body, { 'idempotency-key': key })).status).toBe(500);
+        expect(await keyRow(key)).toMatchObject({ status: 'running' });
+        expectError(await owner.client.post('/api/stations', body, { 'idempotency-key': key }), 'IDEMPOTENCY_IN_PROGRESS');
+        t.clock.advance(6 * 60_000);
+        const again = await owner.client.post('/api/stations', body, { 'idempotency-key': key });
+        expect(again.status).toBe(201);
+        expect(await stations()).toBe(before + 1);
+        const replay = await owner.client.post('/api/stations', body, { 'idempotency-key': key });
+        expect(replay.headers['idempotent-replayed']).toBe('true');
+        expect(replay.body.id).toBe(again.body.id);
+      });
+
+      it('never adds a person twice when the answer was lost and the same request is sent again later', async () => {
+        const body = newStaff('cashier', s1.storeId);
+        const users = async () => (await countRows(t.db, ['users'])).users;
+        await expectNeverRunTwiceAfterLostAnswer(t, (headers) => owner.client.post('/api/staff', body, headers), users);
+      });
+
+      it('keeps an error that came after the writes committed, and replays it instead of running again', async () => {
+        const create = StoreService.prototype.createStore;
+        vi.spyOn(StoreService.prototype, 'createStore').mockImplementationOnce(async function (this: StoreService, ...args) {
+          await create.apply(this, args);
+          throw new Error('lost the printer');
+        });
+        const key = `late-error-${Date.now()}`;
+        const body = { name: '半途店', address: '' };
+        const before = (await countRows(t.db, ['stores'])).stores;
+        const first = await owner.client.post('/api/stores', body, { 'idempotency-key': key });
+        expect(first.status).toBe(500);
+        const again = await owner.client.post('/api/stores', body, { 'idempotency-key': key });
+        expect(again.status).toBe(500);
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect((await countRows(t.db, ['stores'])).stores).toBe(before + 1);
+      });
     });
   });
 

@@ -20,7 +20,23 @@ export interface AppContext {
   decoder: { decode(bytes: Uint8Array): Promise<DecodeResult> };
 }
 
-/** Runs fn in one database transaction with repositories bound to it. */
-export function inTransaction<T>(ctx: AppContext, fn: (repos: Repositories) => Promise<T>): Promise<T> {
-  return ctx.db.kysely.transaction().execute((trx) => fn(repositories(trx, ctx.db.dialect)));
+/**
+ * Runs fn in one database transaction with repositories bound to it.
+ *
+ * `effectsOf`: the person whose request these writes carry out. When that request came with an
+ * Idempotency-Key, the key is marked applied in the same transaction, so that a retry after a crash can
+ * tell a request that never took effect (it runs again) from one that did but whose answer was lost (it
+ * must not run twice). Pass it from every create that has no identifier of the caller's own.
+ */
+export function inTransaction<T>(
+  ctx: AppContext,
+  fn: (repos: Repositories) => Promise<T>,
+  effectsOf?: { merchantId: string; requestKey?: string | undefined },
+): Promise<T> {
+  return ctx.db.kysely.transaction().execute(async (trx) => {
+    const repos = repositories(trx, ctx.db.dialect);
+    const result = await fn(repos);
+    if (effectsOf?.requestKey) await repos.idempotency.markApplied(effectsOf.merchantId, effectsOf.requestKey);
+    return result;
+  });
 }

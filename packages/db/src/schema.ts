@@ -130,7 +130,8 @@ export interface IdempotencyKeyTable {
   merchant_id: string;
   key: string;
   request_hash: string;
-  status: 'running' | 'done';
+  /** running: claimed; applied: its writes committed, its answer not yet kept; done: its answer kept. */
+  status: 'running' | 'applied' | 'done';
   response_status: number | null;
   response_body: string | null;
   created_at: number;

@@ -104,6 +104,11 @@ export const errorCatalogue = {
     zh: '相同的请求正在处理中，请稍候',
     en: 'The same request is still being processed',
   },
+  IDEMPOTENCY_APPLIED: {
+    status: 409,
+    zh: '这个请求已经执行过，但当时的结果没有送达：请刷新页面查看，不要重复提交',
+    en: 'This request was carried out, but its answer was lost: refresh to see the result rather than sending it again',
+  },
   IDEMPOTENCY_KEY_INVALID: {
     status: 400,
     zh: '幂等键格式无效（1–100 个可见 ASCII 字符）',

@@ -37,10 +37,7 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     const key = `${request.actor.userId}:${header}`;
     const hash = requestHash(request);
     const now = ctx.now();
-    if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) {
-      request.idempotencyKey = key;
-      return;
-    }
+    if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) return carry(request, key);
     const prior = await ctx.repos.idempotency.find(merchantId, key);
     if (!prior) throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     if (prior.request_hash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
@@ -52,28 +49,38 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
         .send(prior.response_body);
     }
     if (now - prior.created_at > abandonedAfterMs) {
-      await ctx.repos.idempotency.release(merchantId, key);
-      if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) {
-        request.idempotencyKey = key;
-        return;
+      // Its writes committed but its answer was never kept (the process died in between): running it
+      // again would do it twice, and its answer is gone, so the person is told to look.
+      if (prior.status === 'applied') throw new DomainError('IDEMPOTENCY_APPLIED');
+      // Nothing of it was committed: it may run again.
+      if ((await ctx.repos.idempotency.release(merchantId, key)) && (await ctx.repos.idempotency.claim(merchantId, key, hash, now))) {
+        return carry(request, key);
       }
     }
     throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
   });
 
   // Successes are kept and replayed. A refusal changed nothing, so it frees the key: the person can fix
-  // what was refused (add the missing account, say) and send the same request again.
+  // what was refused (add the missing account, say) and send the same request again. An error after the
+  // request's writes were applied is kept like a success: the request must not run twice.
   // If the database is away (a restart), the answer still goes out as it is: it tells the truth about what
-  // happened, while the key stays "running" and is judged again after `abandonedAfterMs` (effects that must
-  // not repeat, like refunds, carry the key in their own rows for that case).
+  // happened, while the key stays "running" or "applied" and is judged again after `abandonedAfterMs`.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.idempotencyKey || !request.actor) return payload;
+    const { merchantId } = request.actor;
     try {
-      if (reply.statusCode >= 400) await ctx.repos.idempotency.release(request.actor.merchantId, request.idempotencyKey);
-      else await ctx.repos.idempotency.complete(request.actor.merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+      if (reply.statusCode < 400 || !(await ctx.repos.idempotency.release(merchantId, request.idempotencyKey))) {
+        await ctx.repos.idempotency.complete(merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+      }
     } catch (err) {
       request.log.warn({ err: (err as Error).message }, 'idempotency key not recorded');
     }
     return payload;
   });
+}
+
+/** The request holds the key: its writes mark it applied (inTransaction's `effectsOf`, given the actor). */
+function carry(request: FastifyRequest, key: string): void {
+  request.idempotencyKey = key;
+  if (request.actor) request.actor = { ...request.actor, requestKey: key };
 }

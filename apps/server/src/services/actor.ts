@@ -9,6 +9,8 @@ export interface Actor {
   storeId: string | null;
   /** The station this session is open at (read with the session; null when none, or it is gone). */
   station: { id: string; storeId: string } | null;
+  /** The Idempotency-Key of the request this person is making, as stored (see inTransaction's `effectsOf`). */
+  requestKey?: string | undefined;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -249,31 +249,35 @@ export class CodeService {
         updated_at: base.now,
       };
       try {
-        await inTransaction(this.ctx, async (repos) => {
-          await repos.codes.insert(code);
-          if (c.image) {
-            await repos.codes.insertImage({
-              code_id: code.id,
-              merchant_id: actor.merchantId,
-              mime: c.image.mime,
-              bytes: c.image.bytes,
-              width: c.image.width,
-              height: c.image.height,
-              sha256: createHash('sha256').update(c.image.bytes).digest('hex'),
-              created_at: base.now,
-            });
-          }
-          await repos.audit.append(
-            auditRow(this.ctx, actor.merchantId, actor.userId, c.image ? 'code.uploaded' : 'code.generated', 'code', code.id, {
-              serial: code.serial,
-              kind: code.kind,
-              provider: code.provider,
-              storeId: code.store_id,
-              stationId: code.station_id,
-              amountFen: code.amount_fen,
-            }),
-          );
-        });
+        await inTransaction(
+          this.ctx,
+          async (repos) => {
+            await repos.codes.insert(code);
+            if (c.image) {
+              await repos.codes.insertImage({
+                code_id: code.id,
+                merchant_id: actor.merchantId,
+                mime: c.image.mime,
+                bytes: c.image.bytes,
+                width: c.image.width,
+                height: c.image.height,
+                sha256: createHash('sha256').update(c.image.bytes).digest('hex'),
+                created_at: base.now,
+              });
+            }
+            await repos.audit.append(
+              auditRow(this.ctx, actor.merchantId, actor.userId, c.image ? 'code.uploaded' : 'code.generated', 'code', code.id, {
+                serial: code.serial,
+                kind: code.kind,
+                provider: code.provider,
+                storeId: code.store_id,
+                stationId: code.station_id,
+                amountFen: code.amount_fen,
+              }),
+            );
+          },
+          actor,
+        );
         return code;
       } catch (err) {
         if (attempt >= 3 || !/unique|duplicate/i.test(String((err as Error).message))) throw err;

@@ -343,7 +343,8 @@ export class PaymentService {
       created_at: now,
       updated_at: now,
     };
-    await this.ctx.repos.payments.insertOrder(order);
+    // Its own transaction, so that a retried request whose test order was written never pays a second one.
+    await inTransaction(this.ctx, (repos) => repos.payments.insertOrder(order), actor);
     const method = binding.method === 'all' ? 'wechatpay' : binding.method;
     return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
   }

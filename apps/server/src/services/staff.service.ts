@@ -68,12 +68,16 @@ export class StaffService {
       created_at: now,
       updated_at: now,
     };
-    await inTransaction(this.ctx, async (repos) => {
-      await repos.users.insert(user);
-      await repos.audit.append(
-        auditRow(this.ctx, actor.merchantId, actor.userId, 'staff.created', 'user', user.id, { name, role: input.role, storeId }),
-      );
-    });
+    await inTransaction(
+      this.ctx,
+      async (repos) => {
+        await repos.users.insert(user);
+        await repos.audit.append(
+          auditRow(this.ctx, actor.merchantId, actor.userId, 'staff.created', 'user', user.id, { name, role: input.role, storeId }),
+        );
+      },
+      actor,
+    );
     return user;
   }
 

@@ -21,10 +21,14 @@ export class StoreService {
     f.done();
     const now = this.ctx.now();
     const store: Store = { id: newId(), merchant_id: actor.merchantId, name, address, created_at: now, updated_at: now };
-    await inTransaction(this.ctx, async (repos) => {
-      await repos.stores.insert(store);
-      await repos.audit.append(auditRow(this.ctx, actor.merchantId, actor.userId, 'store.created', 'store', store.id, { name, address }));
-    });
+    await inTransaction(
+      this.ctx,
+      async (repos) => {
+        await repos.stores.insert(store);
+        await repos.audit.append(auditRow(this.ctx, actor.merchantId, actor.userId, 'store.created', 'store', store.id, { name, address }));
+      },
+      actor,
+    );
     return store;
   }
 
@@ -69,12 +73,16 @@ export class StoreService {
     if (!store) throw new DomainError('NOT_FOUND');
     const now = this.ctx.now();
     const station: Station = { id: newId(), merchant_id: actor.merchantId, store_id: store.id, name, created_at: now, updated_at: now };
-    await inTransaction(this.ctx, async (repos) => {
-      await repos.stations.insert(station);
-      await repos.audit.append(
-        auditRow(this.ctx, actor.merchantId, actor.userId, 'station.created', 'station', station.id, { name, storeId: store.id }),
-      );
-    });
+    await inTransaction(
+      this.ctx,
+      async (repos) => {
+        await repos.stations.insert(station);
+        await repos.audit.append(
+          auditRow(this.ctx, actor.merchantId, actor.userId, 'station.created', 'station', station.id, { name, storeId: store.id }),
+        );
+      },
+      actor,
+    );
     return station;
   }
 

@@ -43,13 +43,28 @@ export class IdempotencyRepository {
       .execute();
   }
 
-  /** A request that failed before finishing frees its key so the client can retry it. */
-  async release(merchantId: string, key: string): Promise<void> {
+  /** Called inside the transaction that carries out the request, so it commits with its writes. */
+  async markApplied(merchantId: string, key: string): Promise<void> {
     await this.db
-      .deleteFrom('idempotency_keys')
+      .updateTable('idempotency_keys')
+      .set({ status: 'applied' })
       .where('merchant_id', '=', merchantId)
       .where('key', '=', key)
       .where('status', '=', 'running')
       .execute();
+  }
+
+  /**
+   * A request that was refused frees its key so the client can fix it and send it again; false when the
+   * key is not free to go (its writes were applied: the request must not run twice).
+   */
+  async release(merchantId: string, key: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('merchant_id', '=', merchantId)
+      .where('key', '=', key)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return res.numDeletedRows > 0n;
   }
 }
