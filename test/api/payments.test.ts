@@ -1,5 +1,7 @@
 import { sign } from '@paydesk/channels';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '@paydesk/domain';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChannelRouter } from '../../apps/server/src/services/channel-router.ts';
 import { payerCode, sell, shopAtCounter } from '../support/checkout.ts';
 import { uploadCode } from '../support/codes.ts';
 import { dialects } from '../support/databases.ts';
@@ -453,6 +455,26 @@ describe.each(dialects)('payments at the counter on %s', (dialect) => {
       (headers) => shop.owner.client.post(`/api/bindings/${binding.id}/test-payment`, {}, headers),
       testOrders,
     );
+  });
+
+  it('frees the key of a test payment refused before anything was written, and holds one to the ceiling', async () => {
+    const owner = shop.owner.client;
+    const binding = await bindAtStation('https://payapp.weixin.qq.com/qr/VERIFY0FREE', 'wechatpay', '1900000109');
+    const headers = { 'idempotency-key': `test-refused-${crypto.randomUUID()}` };
+    vi.spyOn(ChannelRouter.prototype, 'routeFor').mockRejectedValueOnce(new DomainError('CHANNEL_SECRETS_UNREADABLE'));
+    try {
+      expect((await owner.post(`/api/bindings/${binding.id}/test-payment`, {}, headers)).body.error.code).toBe(
+        'CHANNEL_SECRETS_UNREADABLE',
+      );
+    } finally {
+      vi.restoreAllMocks();
+    }
+    // The cause is gone: the same request with the same key now runs.
+    const again = await owner.post(`/api/bindings/${binding.id}/test-payment`, {}, headers);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    const over = await owner.post(`/api/bindings/${binding.id}/test-payment`, { amountFen: 5_000_001 });
+    expect(over.body.error.code).toBe('AMOUNT_OVER_LIMIT');
   });
 
   it('verifies a binding with the first sale through it, and only the first', async () => {

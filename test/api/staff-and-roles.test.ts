@@ -457,6 +457,24 @@ describe.each(dialects)('staff and roles on %s', (dialect) => {
         expect(replay.body.id).toBe(again.body.id);
       });
 
+      it('runs an abandoned request again in only one of two retries made at once', async () => {
+        const key = `twice-${Date.now()}`;
+        const body = { storeId: s2.storeId, name: '并发台' };
+        const stations = async () => (await owner.client.get(`/api/stations?storeId=${s2.storeId}`)).body.items.length as number;
+        const before = await stations();
+        vi.spyOn(t.app.ctx.repos.stores, 'findById').mockRejectedValueOnce(new Error('connection reset'));
+        vi.spyOn(t.app.ctx.repos.idempotency, 'release').mockRejectedValueOnce(new Error('database away'));
+        expect((await owner.client.post('/api/stations', body, { 'idempotency-key': key })).status).toBe(500);
+        vi.restoreAllMocks();
+        t.clock.advance(6 * 60_000);
+        const answers = await Promise.all([1, 2].map(() => owner.client.post('/api/stations', body, { 'idempotency-key': key })));
+        // One runs it; the other either waits its turn and replays that answer, or is told it is running.
+        const made = answers.filter((a) => a.status === 201);
+        expect(new Set(made.map((a) => a.body.id)).size).toBe(1);
+        for (const other of answers.filter((a) => a.status !== 201)) expectError(other, 'IDEMPOTENCY_IN_PROGRESS');
+        expect(await stations()).toBe(before + 1);
+      });
+
       it('never adds a person twice when the answer was lost and the same request is sent again later', async () => {
         const body = newStaff('cashier', s1.storeId);
         const users = async () => (await countRows(t.db, ['users'])).users;

@@ -1,4 +1,5 @@
 import { type Db, type Repositories, repositories } from '@paydesk/db';
+import { DomainError } from '@paydesk/domain';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
@@ -31,12 +32,22 @@ export interface AppContext {
 export function inTransaction<T>(
   ctx: AppContext,
   fn: (repos: Repositories) => Promise<T>,
-  effectsOf?: { merchantId: string; requestKey?: string | undefined },
+  effectsOf?: { merchantId: string; requestKey?: RequestKey | undefined },
 ): Promise<T> {
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const repos = repositories(trx, ctx.db.dialect);
     const result = await fn(repos);
-    if (effectsOf?.requestKey) await repos.idempotency.markApplied(effectsOf.merchantId, effectsOf.requestKey);
+    const claim = effectsOf?.requestKey;
+    // Another request took the key over (this one was judged dead): its writes must not commit as well.
+    if (claim && !(await repos.idempotency.markApplied(effectsOf.merchantId, claim.key, claim.claimedAt))) {
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
+    }
     return result;
   });
+}
+
+/** An Idempotency-Key as a request holds it: the stored key, and when this request claimed it. */
+export interface RequestKey {
+  key: string;
+  claimedAt: number;
 }

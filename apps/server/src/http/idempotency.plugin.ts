@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@paydesk/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext, RequestKey } from '../context.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,12 +10,19 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     idempotencyKey: string | null;
+    /** The key as this request claimed it (null without one). */
+    idempotencyClaim: RequestKey | null;
   }
 }
 
 const keyPattern = /^[\x21-\x7e]{1,100}$/;
 /** A request that died mid-way leaves its key "running"; after this long the key may be used again. */
 const abandonedAfterMs = 5 * 60_000;
+/**
+ * A key whose writes committed ("applied") has only its answer left to give, which takes milliseconds; a
+ * request holding one this long has died, and its retry is told so (rather than "in progress" for minutes).
+ */
+const answerLostAfterMs = 30_000;
 
 function requestHash(request: FastifyRequest): string {
   const hash = createHash('sha256').update(
@@ -27,6 +34,7 @@ function requestHash(request: FastifyRequest): string {
 
 export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('idempotencyKey', null);
+  app.decorateRequest('idempotencyClaim', null);
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
@@ -37,7 +45,7 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     const key = `${request.actor.userId}:${header}`;
     const hash = requestHash(request);
     const now = ctx.now();
-    if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) return carry(request, key);
+    if (await ctx.repos.idempotency.claim(merchantId, key, hash, now)) return carry(request, { key, claimedAt: now });
     const prior = await ctx.repos.idempotency.find(merchantId, key);
     if (!prior) throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     if (prior.request_hash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
@@ -48,14 +56,12 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
         .type('application/json; charset=utf-8')
         .send(prior.response_body);
     }
-    if (now - prior.created_at > abandonedAfterMs) {
-      // Its writes committed but its answer was never kept (the process died in between): running it
-      // again would do it twice, and its answer is gone, so the person is told to look.
-      if (prior.status === 'applied') throw new DomainError('IDEMPOTENCY_APPLIED');
-      // Nothing of it was committed: it may run again.
-      if ((await ctx.repos.idempotency.release(merchantId, key)) && (await ctx.repos.idempotency.claim(merchantId, key, hash, now))) {
-        return carry(request, key);
-      }
+    // Its writes committed but its answer was never kept (the process died in between): running it again
+    // would do it twice, and its answer is gone, so the person is told to look.
+    if (prior.status === 'applied' && now - prior.created_at > answerLostAfterMs) throw new DomainError('IDEMPOTENCY_APPLIED');
+    // Nothing of it was committed: it may run again, in the one retry that takes the claim over.
+    if (prior.status === 'running' && now - prior.created_at > abandonedAfterMs) {
+      if (await ctx.repos.idempotency.takeOver(merchantId, key, prior.created_at, now)) return carry(request, { key, claimedAt: now });
     }
     throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
   });
@@ -66,11 +72,12 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
   // If the database is away (a restart), the answer still goes out as it is: it tells the truth about what
   // happened, while the key stays "running" or "applied" and is judged again after `abandonedAfterMs`.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.idempotencyKey || !request.actor) return payload;
+    const claim = request.idempotencyClaim;
+    if (!claim || !request.actor) return payload;
     const { merchantId } = request.actor;
     try {
-      if (reply.statusCode < 400 || !(await ctx.repos.idempotency.release(merchantId, request.idempotencyKey))) {
-        await ctx.repos.idempotency.complete(merchantId, request.idempotencyKey, reply.statusCode, String(payload ?? ''));
+      if (reply.statusCode < 400 || !(await ctx.repos.idempotency.release(merchantId, claim.key, claim.claimedAt))) {
+        await ctx.repos.idempotency.complete(merchantId, claim.key, claim.claimedAt, reply.statusCode, String(payload ?? ''));
       }
     } catch (err) {
       request.log.warn({ err: (err as Error).message }, 'idempotency key not recorded');
@@ -80,7 +87,8 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
 }
 
 /** The request holds the key: its writes mark it applied (inTransaction's `effectsOf`, given the actor). */
-function carry(request: FastifyRequest, key: string): void {
-  request.idempotencyKey = key;
-  if (request.actor) request.actor = { ...request.actor, requestKey: key };
+function carry(request: FastifyRequest, claim: RequestKey): void {
+  request.idempotencyKey = claim.key;
+  request.idempotencyClaim = claim;
+  if (request.actor) request.actor = { ...request.actor, requestKey: claim };
 }

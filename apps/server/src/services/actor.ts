@@ -1,4 +1,5 @@
 import { can, DomainError, type Permission, type Role } from '@paydesk/domain';
+import type { RequestKey } from '../context.ts';
 
 /** Who is acting: taken from the session on the server, never from the request body. */
 export interface Actor {
@@ -9,8 +10,8 @@ export interface Actor {
   storeId: string | null;
   /** The station this session is open at (read with the session; null when none, or it is gone). */
   station: { id: string; storeId: string } | null;
-  /** The Idempotency-Key of the request this person is making, as stored (see inTransaction's `effectsOf`). */
-  requestKey?: string | undefined;
+  /** The Idempotency-Key of the request this person is making, as claimed (see inTransaction's `effectsOf`). */
+  requestKey?: RequestKey | undefined;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -330,6 +330,11 @@ export class PaymentService {
     if (binding?.status !== 'active') throw new DomainError('NOT_FOUND');
     assertStoreVisible(actor, binding.store_id);
     if (!isValidAmountFen(amountFen)) throw new DomainError('AMOUNT_INVALID', [{ field: 'amountFen', code: 'AMOUNT_INVALID' }]);
+    if (amountFen > this.maxPaymentFen) throw new DomainError('AMOUNT_OVER_LIMIT');
+    const method = binding.method === 'all' ? 'wechatpay' : binding.method;
+    // Refused now if it will be (no usable account), before anything is written: a refusal frees the
+    // request's Idempotency-Key, which a written test order would not.
+    await this.channels.routeFor(actor.merchantId, method, binding.store_id);
     const now = this.ctx.now();
     const order: Order = {
       merchant_id: actor.merchantId,
@@ -345,7 +350,6 @@ export class PaymentService {
     };
     // Its own transaction, so that a retried request whose test order was written never pays a second one.
     await inTransaction(this.ctx, (repos) => repos.payments.insertOrder(order), actor);
-    const method = binding.method === 'all' ? 'wechatpay' : binding.method;
     return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
   }
 

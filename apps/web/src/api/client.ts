@@ -4,28 +4,10 @@
  * into ApiError carrying the server's (already localized) message and per-field messages.
  */
 
-export interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
+import { ApiError, type FieldError } from './api-error.ts';
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly fields: FieldError[];
-  /** Machine-readable extras some errors carry (an upload's `verdict`, a mismatch's `allowed` methods). */
-  readonly detail: Record<string, unknown> | null;
-
-  constructor(status: number, code: string, message: string, fields: FieldError[] = [], detail: Record<string, unknown> | null = null) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.fields = fields;
-    this.detail = detail;
-  }
-}
+export { ApiError, type FieldError } from './api-error.ts';
+export { createIdempotencyKeeper, isDefiniteRefusal } from './idempotency.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -168,33 +150,4 @@ export function uploadBinary<T>(path: string, body: Blob, opts: UploadOptions = 
     };
     xhr.send(body);
   });
-}
-
-/**
- * True when the server answered a request with a definite refusal (4xx). The server keeps that answer
- * under the request's Idempotency-Key and would replay it, so a later try of the same body — after the
- * cause was fixed elsewhere, say a missing account now set — needs a fresh key (`keeper.reset()`).
- * Network failures and 5xx keep the key: the first try may or may not have happened.
- */
-export function isDefiniteRefusal(err: unknown): boolean {
-  return err instanceof ApiError && err.status >= 400 && err.status < 500;
-}
-
-/**
- * One Idempotency-Key per form submission: the same body sent again (a retry after a timeout or
- * a double click that slipped through) reuses the key; a changed body gets a new one.
- */
-export function createIdempotencyKeeper(): { keyFor(body: unknown): string; reset(): void } {
-  let last: { body: string; key: string } | null = null;
-  return {
-    keyFor(body: unknown): string {
-      const json = JSON.stringify(body);
-      if (last && last.body === json) return last.key;
-      last = { body: json, key: crypto.randomUUID() };
-      return last.key;
-    },
-    reset(): void {
-      last = null;
-    },
-  };
 }

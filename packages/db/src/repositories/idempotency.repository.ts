@@ -34,36 +34,63 @@ export class IdempotencyRepository {
       .executeTakeFirst();
   }
 
-  async complete(merchantId: string, key: string, status: number, body: string): Promise<void> {
+  /**
+   * Takes over a claim that was abandoned (its request died): only the one that still sees the claim it
+   * read wins, so two retries at once cannot both run. `claimedAt` is the abandoned claim's time; the
+   * new claim's time is `now`, and it stands for the new claim from then on.
+   */
+  async takeOver(merchantId: string, key: string, claimedAt: number, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('idempotency_keys')
+      .set({ created_at: now })
+      .where('merchant_id', '=', merchantId)
+      .where('key', '=', key)
+      .where('status', '=', 'running')
+      .where('created_at', '=', claimedAt)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Called inside the transaction that carries out the request, so that it commits with its writes. False
+   * when the claim is no longer this request's (another took it over): the caller must not commit.
+   */
+  async markApplied(merchantId: string, key: string, claimedAt: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('idempotency_keys')
+      .set({ status: 'applied' })
+      .where('merchant_id', '=', merchantId)
+      .where('key', '=', key)
+      .where('status', 'in', ['running', 'applied'])
+      .where('created_at', '=', claimedAt)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  /** Keeps the request's answer for replay, if the claim is still this request's. */
+  async complete(merchantId: string, key: string, claimedAt: number, status: number, body: string): Promise<void> {
     await this.db
       .updateTable('idempotency_keys')
       .set({ status: 'done', response_status: status, response_body: body })
       .where('merchant_id', '=', merchantId)
       .where('key', '=', key)
-      .execute();
-  }
-
-  /** Called inside the transaction that carries out the request, so it commits with its writes. */
-  async markApplied(merchantId: string, key: string): Promise<void> {
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ status: 'applied' })
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .where('status', '=', 'running')
+      .where('status', 'in', ['running', 'applied'])
+      .where('created_at', '=', claimedAt)
       .execute();
   }
 
   /**
    * A request that was refused frees its key so the client can fix it and send it again; false when the
-   * key is not free to go (its writes were applied: the request must not run twice).
+   * key is not free to go (its writes were applied: the request must not run twice), or no longer this
+   * request's claim.
    */
-  async release(merchantId: string, key: string): Promise<boolean> {
+  async release(merchantId: string, key: string, claimedAt: number): Promise<boolean> {
     const res = await this.db
       .deleteFrom('idempotency_keys')
       .where('merchant_id', '=', merchantId)
       .where('key', '=', key)
       .where('status', '=', 'running')
+      .where('created_at', '=', claimedAt)
       .executeTakeFirst();
     return res.numDeletedRows > 0n;
   }
