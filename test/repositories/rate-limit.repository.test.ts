@@ -47,14 +47,6 @@ describe.each(dialects)('rate-limit repository on %s', (dialect) => {
     expect(await repo.hit('r', t0)).toBe(1);
   });
 
-  it('prunes windows that started before a time', async () => {
-    await repo.hit('p', t0 - 2 * minute);
-    await repo.hit('p', t0);
-    await repo.prune(t0 - minute);
-    expect(await repo.count('p', t0 - 2 * minute)).toBe(0);
-    expect(await repo.count('p', t0)).toBe(1);
-  });
-
   it('tells the newest window of a key (how a lock remembers when it began)', async () => {
     expect(await repo.latestWindowStart('lock')).toBeUndefined();
     await repo.hit('lock', t0 + 5);

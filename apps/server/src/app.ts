@@ -39,6 +39,7 @@ import { PaymentService } from './services/payment.service.ts';
 import { ReportService } from './services/report.service.ts';
 import { answerOf, SimulatorGateway } from './simulator/gateway.ts';
 import { version } from './version.ts';
+import { Housekeeper } from './worker/housekeeper.ts';
 import { messageHandler } from './worker/message.handler.ts';
 import { OutboxWorker } from './worker/outbox-worker.ts';
 import { paymentHandlers, simulatorHandlers } from './worker/payment.handlers.ts';
@@ -180,7 +181,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
   await migrateToLatest(db.kysely);
   await fastify.ready();
-  if (options.startWorker !== false) worker.start();
+  const housekeeper = new Housekeeper(ctx);
+  if (options.startWorker !== false) {
+    worker.start();
+    housekeeper.start();
+  }
 
   return {
     fastify,
@@ -190,6 +195,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     gateway,
     async close() {
       await worker.stop();
+      await housekeeper.stop();
       await fastify.close();
       await decoder.close();
     },

@@ -6,6 +6,7 @@ import { ChannelAccountRepository } from './channel-account.repository.ts';
 import { CollectionCodeRepository } from './collection-code.repository.ts';
 import { DevMessageRepository } from './dev-message.repository.ts';
 import type { Executor } from './executor.ts';
+import { HousekeepingRepository } from './housekeeping.repository.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 import { MerchantRepository } from './merchant.repository.ts';
 import { OtpRepository } from './otp.repository.ts';
@@ -42,6 +43,7 @@ export function repositories(db: Executor, dialect: Dialect, atomic?: Atomic) {
     payments: new PaymentRepository(db, dialect),
     sales: new SaleRepository(db, dialect, atomic),
     sim: new SimRepository(db, dialect, atomic),
+    housekeeping: new HousekeepingRepository(db),
   };
 }
 

@@ -43,8 +43,4 @@ export class RateLimitRepository {
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }
-
-  async prune(before: number): Promise<void> {
-    await this.db.deleteFrom('rate_limits').where('window_start', '<', before).execute();
-  }
 }

@@ -115,8 +115,4 @@ export class SessionRepository {
   async deleteForUser(merchantId: string, userId: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('merchant_id', '=', merchantId).where('user_id', '=', userId).execute();
   }
-
-  async deleteExpired(now: number): Promise<void> {
-    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-  }
 }
