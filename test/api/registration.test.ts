@@ -1,5 +1,6 @@
 import { type ErrorCode, usccCheckChar } from '@paydesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Housekeeper } from '../../apps/server/src/worker/housekeeper.ts';
 import { expectError, expectFieldIssue, maskPhone, wrongCode } from '../support/assertions.ts';
 import { dialects } from '../support/databases.ts';
 import { countRows, dumpDatabase, rowsOf } from '../support/db-helpers.ts';
@@ -385,6 +386,27 @@ describe.each(dialects)('registration on %s', (dialect) => {
       expect(decoyLater.body).toEqual({ sentTo: maskPhone(existing.phone) });
       await t.drain();
       expect(t.transport.sent.slice(sentBefore).filter((m) => m.to === existing.phone)).toEqual([]);
+
+      // Both are held for a day, then both end alike, whatever the sweeps removed meanwhile.
+      for (const hours of [20, 3]) {
+        t.clock.advance(hours * 60 * 60_000);
+        await new Housekeeper(t.app.ctx).sweep();
+        const realAgain = await t.client().post('/api/auth/register/resend', { registrationId: real.body.registrationId });
+        const decoyAgain = await t.client().post('/api/auth/register/resend', { registrationId: decoy.body.registrationId });
+        expect(realAgain.status).toBe(202);
+        expect({ status: decoyAgain.status, body: decoyAgain.body }).toEqual({
+          status: realAgain.status,
+          body: { sentTo: maskPhone(existing.phone) },
+        });
+      }
+      for (const hours of [2, 48]) {
+        t.clock.advance(hours * 60 * 60_000);
+        await new Housekeeper(t.app.ctx).sweep();
+        const realEnded = await t.client().post('/api/auth/register/resend', { registrationId: real.body.registrationId });
+        const decoyEnded = await t.client().post('/api/auth/register/resend', { registrationId: decoy.body.registrationId });
+        expectError(realEnded, 'CODE_INVALID');
+        expect({ status: decoyEnded.status, body: decoyEnded.body }).toEqual({ status: realEnded.status, body: realEnded.body });
+      }
     });
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StoreService } from '../../apps/server/src/services/store.service.ts';
+import { IdempotencyRepository } from '../../packages/db/src/repositories/idempotency.repository.ts';
 import { expectError, expectFieldIssue, parseSetCookie } from '../support/assertions.ts';
 import { dialects } from '../support/databases.ts';
 import { countRows, rowsOf } from '../support/db-helpers.ts';
@@ -474,6 +475,37 @@ describe.each(dialects)('staff and roles on %s', (dialect) => {
         expect(new Set(made.map((a) => a.body.id)).size).toBe(1);
         for (const other of answers.filter((a) => a.status !== 201)) expectError(other, 'IDEMPOTENCY_IN_PROGRESS');
         expect(await stations()).toBe(before + 1);
+      });
+
+      // SQLite runs one transaction at a time, so there a retry cannot take over while the first one writes.
+      it.runIf(dialect === 'postgres')('rolls back the writes of a request judged dead when a retry has taken its key over', async () => {
+        const key = `judged-dead-${Date.now()}`;
+        const body = { storeId: s2.storeId, name: '迟到台' };
+        const before = await stations();
+        // The first request stops inside its transaction, its station written and not yet committed.
+        let reached!: () => void;
+        const atMark = new Promise<void>((resolve) => (reached = resolve));
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const markApplied = IdempotencyRepository.prototype.markApplied;
+        vi.spyOn(IdempotencyRepository.prototype, 'markApplied').mockImplementationOnce(async function (
+          this: IdempotencyRepository,
+          ...args
+        ) {
+          reached();
+          await gate;
+          return markApplied.apply(this, args);
+        });
+        const first = owner.client.post('/api/stations', body, { 'idempotency-key': key });
+        await atMark;
+        t.clock.advance(6 * 60_000);
+        const retry = await owner.client.post('/api/stations', body, { 'idempotency-key': key });
+        expect(retry.status).toBe(201);
+        release();
+        expectError(await first, 'IDEMPOTENCY_IN_PROGRESS');
+        expect(await stations()).toBe(before + 1);
+        const replay = await owner.client.post('/api/stations', body, { 'idempotency-key': key });
+        expect(replay.body.id).toBe(retry.body.id);
       });
 
       it('never adds a person twice when the answer was lost and the same request is sent again later', async () => {

@@ -176,4 +176,40 @@ describe.each(dialects)('housekeeping on %s', (dialect) => {
     expect(later.headers['idempotent-replayed']).toBeUndefined();
     expect(later.body.id).not.toBe(first.body.id);
   });
+
+  it('lets other work in between its slices, and a stop ends it after the slice under way', async () => {
+    const merchant = await insertMerchant(t.db);
+    const old = t.clock.now - retention.idempotencyKeysMs - 1;
+    const keys = Array.from({ length: 20 }, (_, n) => ({
+      merchant_id: merchant,
+      key: `user:old-${n}`,
+      request_hash: 'h',
+      status: 'done' as const,
+      response_status: 201,
+      response_body: '{}',
+      created_at: old,
+    }));
+    await t.db.kysely.insertInto('idempotency_keys').values(keys).execute();
+    const ofMerchant = async () =>
+      (await t.db.kysely.selectFrom('idempotency_keys').select('key').where('merchant_id', '=', merchant).execute()).length;
+
+    const stopped = new Housekeeper(t.app.ctx, 2);
+    const sweeping = stopped.sweep();
+    await stopped.stop();
+    expect((await sweeping).idempotencyKeys).toBe(0);
+    expect(await ofMerchant()).toBe(20);
+
+    let turns = 0;
+    let done = false;
+    const turn = () => {
+      turns += 1;
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const swept = await new Housekeeper(t.app.ctx, 2).sweep();
+    done = true;
+    expect(swept.idempotencyKeys).toBe(20);
+    expect(turns).toBeGreaterThanOrEqual(9);
+    expect(await ofMerchant()).toBe(0);
+  });
 });

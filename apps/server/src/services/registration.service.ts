@@ -117,7 +117,10 @@ export class RegistrationService {
     const placeholder = merchant ? undefined : await this.ctx.repos.otp.findPlaceholder(registrationId, 'register');
     const last =
       placeholder ?? (merchant?.status === 'pending' ? await this.ctx.repos.otp.latestForMerchant(merchant.id, 'register') : undefined);
-    if (!last) throw new DomainError('CODE_INVALID');
+    // A registration is held for a day, then it is started again: both kinds end at the same age (a
+    // notice's rows are swept after that, and one kind ending sooner would tell which address has an account).
+    const startedAt = placeholder?.created_at ?? merchant?.created_at;
+    if (!last || startedAt === undefined || this.ctx.now() - startedAt > pendingHoldMs) throw new DomainError('CODE_INVALID');
     const target: CodeTarget = last.target.includes('@')
       ? { channel: 'email', address: last.target }
       : { channel: 'sms', address: last.target };

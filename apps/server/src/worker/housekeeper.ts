@@ -34,19 +34,23 @@ export interface Swept {
 export class Housekeeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly sliceRows = 5_000,
+    private readonly sliceRows = 2_000,
     private readonly everyMs = hour,
   ) {}
 
   /** The first sweep comes a minute after the start, not during it. */
   start(): void {
+    this.stopping = false;
     this.schedule(minute);
   }
 
+  /** A sweep under way ends after its current slice; the rest waits for the next start. */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
@@ -54,13 +58,13 @@ export class Housekeeper {
 
   async sweep(): Promise<Swept> {
     const now = this.ctx.now();
-    const { housekeeping } = this.ctx.repos;
+    const { housekeeping: h } = this.ctx.repos;
     const swept: Swept = {
-      sessions: await housekeeping.deleteExpiredSessions(now),
-      otpCodes: await housekeeping.deleteOtpCodesExpiredBefore(now - retention.otpCodesAfterExpiryMs),
-      rateLimitWindows: await housekeeping.deleteRateLimitWindowsBefore(now - retention.rateLimitWindowsMs),
-      idempotencyKeys: await this.inSlices((limit) => housekeeping.deleteIdempotencyKeysBefore(now - retention.idempotencyKeysMs, limit)),
-      outbox: await this.inSlices((limit) => housekeeping.deleteDoneOutboxBefore(now - retention.doneOutboxMs, limit)),
+      sessions: await this.inSlices((n) => h.deleteExpiredSessions(now, n)),
+      otpCodes: await this.inSlices((n) => h.deleteOtpCodesExpiredBefore(now - retention.otpCodesAfterExpiryMs, n)),
+      rateLimitWindows: await this.inSlices((n) => h.deleteRateLimitWindowsBefore(now - retention.rateLimitWindowsMs, n)),
+      idempotencyKeys: await this.inSlices((n) => h.deleteIdempotencyKeysBefore(now - retention.idempotencyKeysMs, n)),
+      outbox: await this.inSlices((n) => h.deleteDoneOutboxBefore(now - retention.doneOutboxMs, n)),
     };
     if (Object.values(swept).some((n) => n > 0)) this.ctx.log.info({ swept }, 'housekeeping: old rows removed');
     return swept;
@@ -68,11 +72,14 @@ export class Housekeeper {
 
   private async inSlices(deleteSlice: (limit: number) => Promise<number>): Promise<number> {
     let total = 0;
-    for (;;) {
+    while (!this.stopping) {
       const deleted = await deleteSlice(this.sliceRows);
       total += deleted;
-      if (deleted < this.sliceRows) return total;
+      if (deleted < this.sliceRows) break;
+      // SQLite answers without ever leaving the event loop: give the requests waiting a turn between slices.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    return total;
   }
 
   private schedule(delay: number): void {
@@ -81,7 +88,7 @@ export class Housekeeper {
         .catch((err: unknown) => this.ctx.log.error({ err }, 'housekeeping sweep failed'))
         .finally(() => {
           this.running = undefined;
-          if (this.timer) this.schedule(this.everyMs);
+          if (!this.stopping) this.schedule(this.everyMs);
         });
     }, delay);
     this.timer.unref();
