@@ -21,25 +21,27 @@ export interface AppContext {
   decoder: { decode(bytes: Uint8Array): Promise<DecodeResult> };
 }
 
+/** Runs fn in one database transaction with repositories bound to it. */
+export function inTransaction<T>(ctx: AppContext, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  return ctx.db.kysely.transaction().execute((trx) => fn(repositories(trx, ctx.db.dialect)));
+}
+
 /**
- * Runs fn in one database transaction with repositories bound to it.
- *
- * `effectsOf`: the person whose request these writes carry out. When that request came with an
+ * inTransaction for the writes that carry out a person's request. When that request came with an
  * Idempotency-Key, the key is marked applied in the same transaction, so that a retry after a crash can
  * tell a request that never took effect (it runs again) from one that did but whose answer was lost (it
- * must not run twice). Pass it from every create that has no identifier of the caller's own.
+ * must not run twice). Every create without an identifier of the caller's own writes through this.
  */
-export function inTransaction<T>(
+export function inRequestTransaction<T>(
   ctx: AppContext,
+  actor: { merchantId: string; requestKey?: RequestKey | undefined },
   fn: (repos: Repositories) => Promise<T>,
-  effectsOf?: { merchantId: string; requestKey?: RequestKey | undefined },
 ): Promise<T> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const repos = repositories(trx, ctx.db.dialect);
+  return inTransaction(ctx, async (repos) => {
     const result = await fn(repos);
-    const claim = effectsOf?.requestKey;
+    const claim = actor.requestKey;
     // Another request took the key over (this one was judged dead): its writes must not commit as well.
-    if (claim && !(await repos.idempotency.markApplied(effectsOf.merchantId, claim.key, claim.claimedAt))) {
+    if (claim && !(await repos.idempotency.markApplied(actor.merchantId, claim.key, claim.claimedAt))) {
       throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     }
     return result;

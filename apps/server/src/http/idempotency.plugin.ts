@@ -86,7 +86,7 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
   });
 }
 
-/** The request holds the key: its writes mark it applied (inTransaction's `effectsOf`, given the actor). */
+/** The request holds the key: its writes mark it applied (inRequestTransaction, given the actor). */
 function carry(request: FastifyRequest, claim: RequestKey): void {
   request.idempotencyKey = claim.key;
   request.idempotencyClaim = claim;

@@ -10,7 +10,7 @@ export interface Actor {
   storeId: string | null;
   /** The station this session is open at (read with the session; null when none, or it is gone). */
   station: { id: string; storeId: string } | null;
-  /** The Idempotency-Key of the request this person is making, as claimed (see inTransaction's `effectsOf`). */
+  /** The Idempotency-Key of the request this person is making, as claimed (see inRequestTransaction). */
   requestKey?: RequestKey | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { type CodeBinding, type CollectionCode, newId } from '@paydesk/db';
 import { type BindingMethod, checkMerchantNo, DomainError, methodsForProvider } from '@paydesk/domain';
-import { type AppContext, inTransaction } from '../context.ts';
+import { type AppContext, inRequestTransaction, inTransaction } from '../context.ts';
 import { type Actor, assertStoreVisible, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';
 
@@ -86,36 +86,32 @@ export class BindingService {
       retired_by: null,
     };
     try {
-      await inTransaction(
-        this.ctx,
-        async (repos) => {
-          if (preview.replaces) {
-            if (!(await repos.bindings.retire(actor.merchantId, preview.replaces.id, actor.userId, now)))
-              throw new DomainError('BINDING_CONFLICT');
-            await repos.audit.append(
-              auditRow(this.ctx, actor.merchantId, actor.userId, 'binding.retired', 'binding', preview.replaces.id, {
-                codeId: preview.replaces.code_id,
-                replacedBy: binding.id,
-              }),
-            );
-          }
-          await repos.bindings.insert(binding);
+      await inRequestTransaction(this.ctx, actor, async (repos) => {
+        if (preview.replaces) {
+          if (!(await repos.bindings.retire(actor.merchantId, preview.replaces.id, actor.userId, now)))
+            throw new DomainError('BINDING_CONFLICT');
           await repos.audit.append(
-            auditRow(this.ctx, actor.merchantId, actor.userId, 'binding.created', 'binding', binding.id, {
-              codeId: binding.code_id,
-              serial: preview.code.serial,
-              storeId: binding.store_id,
-              stationId: binding.station_id,
-              method: binding.method,
-              merchantNo: binding.merchant_no,
-              replaces: preview.replaces
-                ? { id: preview.replaces.id, codeId: preview.replaces.code_id, merchantNo: preview.replaces.merchant_no }
-                : null,
+            auditRow(this.ctx, actor.merchantId, actor.userId, 'binding.retired', 'binding', preview.replaces.id, {
+              codeId: preview.replaces.code_id,
+              replacedBy: binding.id,
             }),
           );
-        },
-        actor,
-      );
+        }
+        await repos.bindings.insert(binding);
+        await repos.audit.append(
+          auditRow(this.ctx, actor.merchantId, actor.userId, 'binding.created', 'binding', binding.id, {
+            codeId: binding.code_id,
+            serial: preview.code.serial,
+            storeId: binding.store_id,
+            stationId: binding.station_id,
+            method: binding.method,
+            merchantNo: binding.merchant_no,
+            replaces: preview.replaces
+              ? { id: preview.replaces.id, codeId: preview.replaces.code_id, merchantNo: preview.replaces.merchant_no }
+              : null,
+          }),
+        );
+      });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       // The one-active unique index: someone else bound this place and method in between.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CollectionCode, newId } from '@paydesk/db';
 import { DomainError, type ErrorCode, isValidAmountFen, recogniseCollectionCode } from '@paydesk/domain';
 import { buildEmvContent } from '../codes/emv-content.ts';
-import { type AppContext, inTransaction } from '../context.ts';
+import { type AppContext, inRequestTransaction, inTransaction } from '../context.ts';
 import { randomToken } from '../crypto/tokens.ts';
 import { type Actor, assertStoreVisible, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';
@@ -249,35 +249,31 @@ export class CodeService {
         updated_at: base.now,
       };
       try {
-        await inTransaction(
-          this.ctx,
-          async (repos) => {
-            await repos.codes.insert(code);
-            if (c.image) {
-              await repos.codes.insertImage({
-                code_id: code.id,
-                merchant_id: actor.merchantId,
-                mime: c.image.mime,
-                bytes: c.image.bytes,
-                width: c.image.width,
-                height: c.image.height,
-                sha256: createHash('sha256').update(c.image.bytes).digest('hex'),
-                created_at: base.now,
-              });
-            }
-            await repos.audit.append(
-              auditRow(this.ctx, actor.merchantId, actor.userId, c.image ? 'code.uploaded' : 'code.generated', 'code', code.id, {
-                serial: code.serial,
-                kind: code.kind,
-                provider: code.provider,
-                storeId: code.store_id,
-                stationId: code.station_id,
-                amountFen: code.amount_fen,
-              }),
-            );
-          },
-          actor,
-        );
+        await inRequestTransaction(this.ctx, actor, async (repos) => {
+          await repos.codes.insert(code);
+          if (c.image) {
+            await repos.codes.insertImage({
+              code_id: code.id,
+              merchant_id: actor.merchantId,
+              mime: c.image.mime,
+              bytes: c.image.bytes,
+              width: c.image.width,
+              height: c.image.height,
+              sha256: createHash('sha256').update(c.image.bytes).digest('hex'),
+              created_at: base.now,
+            });
+          }
+          await repos.audit.append(
+            auditRow(this.ctx, actor.merchantId, actor.userId, c.image ? 'code.uploaded' : 'code.generated', 'code', code.id, {
+              serial: code.serial,
+              kind: code.kind,
+              provider: code.provider,
+              storeId: code.store_id,
+              stationId: code.station_id,
+              amountFen: code.amount_fen,
+            }),
+          );
+        });
         return code;
       } catch (err) {
         if (attempt >= 3 || !/unique|duplicate/i.test(String((err as Error).message))) throw err;

@@ -29,7 +29,7 @@ import {
   paymentSourcesFor,
   refundableFen,
 } from '@paydesk/domain';
-import { type AppContext, inTransaction } from '../context.ts';
+import { type AppContext, inRequestTransaction, inTransaction } from '../context.ts';
 import { type Actor, assertStoreVisible, requirePermission } from './actor.ts';
 import type { ChannelRouter } from './channel-router.ts';
 
@@ -349,7 +349,7 @@ export class PaymentService {
       updated_at: now,
     };
     // Its own transaction, so that a retried request whose test order was written never pays a second one.
-    await inTransaction(this.ctx, (repos) => repos.payments.insertOrder(order), actor);
+    await inRequestTransaction(this.ctx, actor, (repos) => repos.payments.insertOrder(order));
     return this.pay(actor, order.id, { flow: 'dynamic_code', method, bindingId: binding.id });
   }
 

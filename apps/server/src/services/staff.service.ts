@@ -1,7 +1,7 @@
 import { newId, type User, type UserUpdate } from '@paydesk/db';
 import { canManageStaffMember, checkPin, DomainError, normalizeEmail, normalizeMobile, type Role } from '@paydesk/domain';
 import { hashPassword } from '../auth/password.ts';
-import { type AppContext, inTransaction } from '../context.ts';
+import { type AppContext, inRequestTransaction, inTransaction } from '../context.ts';
 import { type Actor, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';
 import { FieldChecker } from './fields.ts';
@@ -68,16 +68,12 @@ export class StaffService {
       created_at: now,
       updated_at: now,
     };
-    await inTransaction(
-      this.ctx,
-      async (repos) => {
-        await repos.users.insert(user);
-        await repos.audit.append(
-          auditRow(this.ctx, actor.merchantId, actor.userId, 'staff.created', 'user', user.id, { name, role: input.role, storeId }),
-        );
-      },
-      actor,
-    );
+    await inRequestTransaction(this.ctx, actor, async (repos) => {
+      await repos.users.insert(user);
+      await repos.audit.append(
+        auditRow(this.ctx, actor.merchantId, actor.userId, 'staff.created', 'user', user.id, { name, role: input.role, storeId }),
+      );
+    });
     return user;
   }
 

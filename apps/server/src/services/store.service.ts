@@ -1,6 +1,6 @@
 import { newId, type Station, type Store } from '@paydesk/db';
 import { DomainError } from '@paydesk/domain';
-import { type AppContext, inTransaction } from '../context.ts';
+import { type AppContext, inRequestTransaction, inTransaction } from '../context.ts';
 import { type Actor, assertStoreVisible, requirePermission, storeScope } from './actor.ts';
 import { auditRow } from './audit.ts';
 import { FieldChecker } from './fields.ts';
@@ -21,14 +21,10 @@ export class StoreService {
     f.done();
     const now = this.ctx.now();
     const store: Store = { id: newId(), merchant_id: actor.merchantId, name, address, created_at: now, updated_at: now };
-    await inTransaction(
-      this.ctx,
-      async (repos) => {
-        await repos.stores.insert(store);
-        await repos.audit.append(auditRow(this.ctx, actor.merchantId, actor.userId, 'store.created', 'store', store.id, { name, address }));
-      },
-      actor,
-    );
+    await inRequestTransaction(this.ctx, actor, async (repos) => {
+      await repos.stores.insert(store);
+      await repos.audit.append(auditRow(this.ctx, actor.merchantId, actor.userId, 'store.created', 'store', store.id, { name, address }));
+    });
     return store;
   }
 
@@ -73,16 +69,12 @@ export class StoreService {
     if (!store) throw new DomainError('NOT_FOUND');
     const now = this.ctx.now();
     const station: Station = { id: newId(), merchant_id: actor.merchantId, store_id: store.id, name, created_at: now, updated_at: now };
-    await inTransaction(
-      this.ctx,
-      async (repos) => {
-        await repos.stations.insert(station);
-        await repos.audit.append(
-          auditRow(this.ctx, actor.merchantId, actor.userId, 'station.created', 'station', station.id, { name, storeId: store.id }),
-        );
-      },
-      actor,
-    );
+    await inRequestTransaction(this.ctx, actor, async (repos) => {
+      await repos.stations.insert(station);
+      await repos.audit.append(
+        auditRow(this.ctx, actor.merchantId, actor.userId, 'station.created', 'station', station.id, { name, storeId: store.id }),
+      );
+    });
     return station;
   }
 
