@@ -1,8 +1,14 @@
-import type { Selectable } from 'kysely';
-import type { IdempotencyKeyTable } from '../schema.ts';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Database, IdempotencyKeyTable } from '../schema.ts';
 import type { Executor } from './executor.ts';
 
 export type IdempotencyRecord = Selectable<IdempotencyKeyTable>;
+
+/** The key as one request claimed it (its claim's time tells it from a later claim of the same key), in these states. */
+function claimOf(merchantId: string, key: string, claimedAt: number, statuses: IdempotencyKeyTable['status'][]) {
+  return (eb: ExpressionBuilder<Database, 'idempotency_keys'>) =>
+    eb.and([eb('merchant_id', '=', merchantId), eb('key', '=', key), eb('created_at', '=', claimedAt), eb('status', 'in', statuses)]);
+}
 
 export class IdempotencyRepository {
   constructor(private readonly db: Executor) {}
@@ -43,10 +49,7 @@ export class IdempotencyRepository {
     const res = await this.db
       .updateTable('idempotency_keys')
       .set({ created_at: now })
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .where('status', '=', 'running')
-      .where('created_at', '=', claimedAt)
+      .where(claimOf(merchantId, key, claimedAt, ['running']))
       .executeTakeFirst();
     return res.numUpdatedRows > 0n;
   }
@@ -59,10 +62,7 @@ export class IdempotencyRepository {
     const res = await this.db
       .updateTable('idempotency_keys')
       .set({ status: 'applied' })
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .where('status', 'in', ['running', 'applied'])
-      .where('created_at', '=', claimedAt)
+      .where(claimOf(merchantId, key, claimedAt, ['running', 'applied']))
       .executeTakeFirst();
     return res.numUpdatedRows > 0n;
   }
@@ -72,10 +72,7 @@ export class IdempotencyRepository {
     await this.db
       .updateTable('idempotency_keys')
       .set({ status: 'done', response_status: status, response_body: body })
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .where('status', 'in', ['running', 'applied'])
-      .where('created_at', '=', claimedAt)
+      .where(claimOf(merchantId, key, claimedAt, ['running', 'applied']))
       .execute();
   }
 
@@ -87,10 +84,7 @@ export class IdempotencyRepository {
   async release(merchantId: string, key: string, claimedAt: number): Promise<boolean> {
     const res = await this.db
       .deleteFrom('idempotency_keys')
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .where('status', '=', 'running')
-      .where('created_at', '=', claimedAt)
+      .where(claimOf(merchantId, key, claimedAt, ['running']))
       .executeTakeFirst();
     return res.numDeletedRows > 0n;
   }
