@@ -1,3 +1,5 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Database } from '../schema.ts';
 import type { Executor } from './executor.ts';
 
 /**
@@ -9,69 +11,35 @@ import type { Executor } from './executor.ts';
 export class HousekeepingRepository {
   constructor(private readonly db: Executor) {}
 
-  async deleteExpiredSessions(now: number, limit: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('sessions')
-      .where('id_hash', 'in', (eb) => eb.selectFrom('sessions').select('id_hash').where('expires_at', '<=', now).limit(limit))
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  deleteExpiredSessions(now: number, limit: number): Promise<number> {
+    return this.slice('sessions', ['id_hash'], sql<SqlBool>`expires_at <= ${now}`, limit);
   }
 
-  async deleteOtpCodesExpiredBefore(before: number, limit: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('otp_codes')
-      .where('id', 'in', (eb) => eb.selectFrom('otp_codes').select('id').where('expires_at', '<', before).limit(limit))
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  deleteOtpCodesExpiredBefore(before: number, limit: number): Promise<number> {
+    return this.slice('otp_codes', ['id'], sql<SqlBool>`expires_at < ${before}`, limit);
   }
 
-  async deleteRateLimitWindowsBefore(before: number, limit: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('rate_limits')
-      .where((eb) =>
-        eb(
-          eb.refTuple('key', 'window_start'),
-          'in',
-          eb
-            .selectFrom('rate_limits')
-            .select(['key', 'window_start'])
-            .where('window_start', '<', before)
-            .limit(limit)
-            .$asTuple('key', 'window_start'),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  deleteRateLimitWindowsBefore(before: number, limit: number): Promise<number> {
+    return this.slice('rate_limits', ['key', 'window_start'], sql<SqlBool>`window_start < ${before}`, limit);
   }
 
   /** Idempotency keys claimed before `before`, whatever became of their requests. */
-  async deleteIdempotencyKeysBefore(before: number, limit: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('idempotency_keys')
-      .where((eb) =>
-        eb(
-          eb.refTuple('merchant_id', 'key'),
-          'in',
-          eb
-            .selectFrom('idempotency_keys')
-            .select(['merchant_id', 'key'])
-            .where('created_at', '<', before)
-            .limit(limit)
-            .$asTuple('merchant_id', 'key'),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  deleteIdempotencyKeysBefore(before: number, limit: number): Promise<number> {
+    return this.slice('idempotency_keys', ['merchant_id', 'key'], sql<SqlBool>`created_at < ${before}`, limit);
   }
 
   /** Outbox rows done before `before` (failed ones stay, for someone to look at). */
-  async deleteDoneOutboxBefore(before: number, limit: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('outbox')
-      .where('id', 'in', (eb) =>
-        eb.selectFrom('outbox').select('id').where('status', '=', 'done').where('done_at', '<', before).limit(limit),
-      )
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+  deleteDoneOutboxBefore(before: number, limit: number): Promise<number> {
+    return this.slice('outbox', ['id'], sql<SqlBool>`status = 'done' and done_at < ${before}`, limit);
+  }
+
+  /** Deletes up to `limit` rows of `table` that `old` holds for, picked by their primary key `keys`. */
+  private async slice(table: keyof Database, keys: string[], old: Expression<SqlBool>, limit: number): Promise<number> {
+    const key = sql.join(keys.map((k) => sql.ref(k)));
+    const res =
+      await sql`delete from ${sql.table(table)} where (${key}) in (select ${key} from ${sql.table(table)} where ${old} limit ${limit})`.execute(
+        this.db,
+      );
+    return Number(res.numAffectedRows ?? 0n);
   }
 }
