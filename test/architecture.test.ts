@@ -50,3 +50,42 @@ describe('dependencies point one way', () => {
     }
   });
 });
+
+/**
+ * A route that honours an Idempotency-Key must say how a retry after a crash is kept from doing its work
+ * twice (docs/operations.md, "Repeated requests"); a new one fails here until it is placed in this table.
+ */
+const idempotentRoutes: Record<
+  string,
+  'its writes mark the key (inRequestTransaction)' | 'the client’s order id' | 'the key kept in the refund' | 'a PUT replaces'
+> = {
+  'POST /api/stores': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/stations': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/staff': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/codes': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/codes/upload': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/bindings': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/bindings/:id/test-payment': 'its writes mark the key (inRequestTransaction)',
+  'POST /api/orders': 'the client’s order id',
+  'POST /api/checkout': 'the client’s order id',
+  'POST /api/orders/:id/payments': 'the client’s order id',
+  'POST /api/payments/:id/refunds': 'the key kept in the refund',
+  'PUT /api/channels/wechatpay': 'a PUT replaces',
+  'PUT /api/channels/alipay': 'a PUT replaces',
+};
+
+describe('idempotent routes', () => {
+  it('each says how a retry after a crash is kept from running twice', () => {
+    const found: string[] = [];
+    let marked = 0;
+    for (const file of sourceFiles(path.join(root, 'apps/server/src/routes'))) {
+      const text = readFileSync(file, 'utf8');
+      marked += text.match(/idempotent: true/g)?.length ?? 0;
+      for (const m of text.matchAll(/\.(post|put|patch|delete)\(\s*'([^']+)',\s*\{\s*config:\s*\{\s*idempotent: true/g)) {
+        found.push(`${m[1]?.toUpperCase()} ${m[2]}`);
+      }
+    }
+    expect(found).toHaveLength(marked);
+    expect(found.sort()).toEqual(Object.keys(idempotentRoutes).sort());
+  });
+});
