@@ -234,6 +234,34 @@ test('an owner uploads a code, sees it recognised, binds it to a station and dow
     expect(head).toBe('%PDF-');
   });
 
+  await test.step('a code whose answer is lost on the way is made once, however often 生成 is pressed', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('nav-codes').click();
+    await expect(page.getByTestId('code-row')).toHaveCount(1);
+    // The first try reaches the server, which makes the code, but its answer never reaches the page.
+    const keys: string[] = [];
+    await page.route('**/api/codes', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      const answered = await route.fetch();
+      expect(answered.status()).toBe(201);
+      await route.abort('connectionreset');
+    });
+    await page.getByTestId('code-generate').click();
+    await page.getByTestId('gen-submit').click();
+    await expect(page.getByTestId('form-error')).toContainText('网络连接失败');
+    // Pressed again: the same key, so the server answers with the code it made instead of a second one.
+    await page.getByTestId('gen-submit').click();
+    await expect(page.locator('.ant-modal-wrap:visible')).toHaveCount(0);
+    await page.unroute('**/api/codes');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    await expect(page.getByTestId('code-row')).toHaveCount(2);
+    const listed = (await (await page.request.get('/api/codes')).json()) as { items: unknown[] };
+    expect(listed.items).toHaveLength(2);
+  });
+
   await test.step('the setup guide counts the code and the binding', async () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('nav-guide').click();
